@@ -1,0 +1,1 @@
+"""People who sign in, and the role groups they belong to."""

@@ -1,0 +1,1 @@
+"""Actors of digital inclusion: structures, places, offers (see issue on places)."""

@@ -1,0 +1,1 @@
+"""Territories (départements, EPCI, communes and the COG change history) and their maps."""

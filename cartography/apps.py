@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CartographyConfig(AppConfig):
+    name = "cartography"
+    verbose_name = "Cartographie"

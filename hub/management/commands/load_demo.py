@@ -1,0 +1,52 @@
+"""Load the Eure-et-Loir demonstration data through the product's own importers.
+
+Idempotent: a second run imports nothing twice and creates no account twice.
+"""
+
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts import roles
+from accounts.services import ensure_role_groups
+from cartography.importers.territory import TerritorySources, import_territory
+from hub.imports import ImportFileError
+from hub.progress import terminal_progress
+
+DEMO_ACCOUNTS = [
+    ("admin-demo", roles.HUB_ADMINS),
+    ("dsden-demo", roles.DSDEN_STAFF),
+    ("prefecture-demo", roles.PREFECTURE_STAFF),
+    ("mediateur-demo", roles.MEDIATEURS),
+]
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration de l'Eure-et-Loir (territoire, comptes de démo)."
+
+    def handle(self, *args, **options):
+        try:
+            report = import_territory(
+                "28", TerritorySources.demo(), progress=terminal_progress(self.stderr)
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write("\n".join(report.lines()))
+        self._demo_accounts()
+
+    def _demo_accounts(self):
+        password = os.environ.get("HUB_DEMO_PASSWORD", "demo-hub-28")
+        groups = ensure_role_groups()
+        users = get_user_model().objects
+        for username, role in DEMO_ACCOUNTS:
+            user, created = users.get_or_create(
+                username=username, defaults={"email": f"{username}@example.org"}
+            )
+            if created:
+                user.set_password(password)
+                user.is_staff = role == roles.HUB_ADMINS
+                user.save()
+                user.groups.add(groups[role])
+        names = ", ".join(name for name, _ in DEMO_ACCOUNTS)
+        self.stdout.write(f"Comptes de démonstration : {names} (mot de passe : {password})")

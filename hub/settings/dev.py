@@ -1,0 +1,6 @@
+"""Development: debug pages, e-mails printed to the console."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

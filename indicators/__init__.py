@@ -1,0 +1,1 @@
+"""Indicators computed per territory."""

@@ -1,0 +1,1 @@
+"""Trainings, resources and territorial action plans."""
