@@ -9,7 +9,13 @@
   const numbers = new Intl.NumberFormat("fr-FR");
   const communeStyle = { color: "#000091", weight: 1, fillColor: "#6a6af4", fillOpacity: 0.12 };
   const selectedStyle = { color: "#ce0500", weight: 3, fillColor: "#ce0500", fillOpacity: 0.3 };
-  const epciStyle = { color: "#18753c", weight: 3, fill: false, interactive: false };
+  const epciStyle = {
+    color: "#18753c",
+    weight: 3,
+    fill: false,
+    interactive: false,
+    className: "hub-epci",
+  };
 
   // Follows the API's pages until the whole collection is loaded.
   async function fetchCollection(url) {
