@@ -58,20 +58,41 @@ class Counts:
 
 
 @dataclass
+class Rejection:
+    line: int | str
+    field: str
+    reason: str
+
+    def __str__(self):
+        where = f"ligne {self.line}" if isinstance(self.line, int) else str(self.line)
+        return f"{where}, champ « {self.field} » : {self.reason}"
+
+
+@dataclass
 class ImportReport:
     """What an import did, per kind of object, and what it noticed."""
 
     title: str
     counts: dict[str, Counts] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    notes: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, line, field_name: str, reason: str) -> None:
+        self.rejections.append(Rejection(line, field_name, reason))
+
+    def note(self, label: str, n: int = 1) -> None:
+        """Count something worth saying that is not a create/update (merged, queued, mapped…)."""
+        self.notes[label] = self.notes.get(label, 0) + n
 
     def count(self, label: str) -> Counts:
         return self.counts.setdefault(label, Counts())
 
     def warn(self, message: str, path=None, line: int | None = None) -> None:
-        where = ""
-        if path is not None:
-            where = Path(path).name + (f", ligne {line}" if line is not None else "") + " : "
+        parts = [Path(path).name] if path is not None else []
+        if line is not None:
+            parts.append(f"ligne {line}" if isinstance(line, int) else str(line))
+        where = ", ".join(parts) + " : " if parts else ""
         self.warnings.append(where + message)
 
     @property
@@ -85,6 +106,10 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = [f"{self.title} :"]
         out += [f"  {label} : {counts}" for label, counts in self.counts.items()]
+        out += [f"  {label} : {n}" for label, n in self.notes.items()]
+        if self.rejections:
+            out.append(f"  {len(self.rejections)} rejet(s)")
+            out += [f"  - {r}" for r in self.rejections]
         out.append(f"  {len(self.warnings)} avertissement(s)")
         out += [f"  - {w}" for w in self.warnings]
         return out
@@ -93,6 +118,8 @@ class ImportReport:
         return {
             "title": self.title,
             "counts": {label: vars(c) for label, c in self.counts.items()},
+            "notes": self.notes,
+            "rejections": [vars(r) for r in self.rejections],
             "warnings": self.warnings,
         }
 

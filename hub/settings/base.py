@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_celery_beat",
+    "simple_history",
     "hub",
     "accounts",
     "cartography",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -196,6 +198,10 @@ LEAFLET_CONFIG = {
 
 # The département shown first; any loaded département can be chosen.
 HUB_DEFAULT_DEPARTEMENT = env("HUB_DEFAULT_DEPARTEMENT", default="28")
+# Geocoder for places imported without coordinates: the national address API (BAN) search URL,
+# e.g. https://api-adresse.data.gouv.fr/search/ ; empty: such places sit at their commune.
+HUB_GEOCODER_URL = env("HUB_GEOCODER_URL", default="")
+HUB_GEOCODER_TIMEOUT = env.float("HUB_GEOCODER_TIMEOUT", default=5.0)
 HUB_SITE_TITLE = env("HUB_SITE_TITLE", default="Hub de l’inclusion numérique")
 
 LOGGING = {

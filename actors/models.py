@@ -1,0 +1,267 @@
+"""Structures, their places of digital inclusion, the offers made there, and itinerant stops.
+
+Field names follow the domain; the national standard's column names live in `standard.py` and
+the importers, which are the only places that translate between the two.
+"""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.measure import D
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cartography.models import Commune
+
+from . import standard
+
+
+def choices(values):
+    return [(v, v) for v in values]
+
+
+def text_list(verbose_name, values=None):
+    """A multi-valued field of the standard ("|" in files), order kept."""
+    base = models.CharField(max_length=200, choices=choices(values) if values else None)
+    return ArrayField(base, verbose_name=verbose_name, default=list, blank=True)
+
+
+class Structure(models.Model):
+    """An organisation (identified by SIRET or RNA) that runs places of digital inclusion."""
+
+    name = models.CharField("nom", max_length=250)
+    siret = models.CharField("SIRET ou RNA", max_length=14, blank=True, db_index=True)
+    typologie = ArrayField(
+        models.CharField(max_length=50), verbose_name="typologie", default=list, blank=True
+    )
+    parent_network = models.CharField("réseau ou structure parente", max_length=250, blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    website = models.URLField("site internet", max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "structure"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlaceQuerySet(models.QuerySet):
+    def within(self, territory):
+        """Places in a commune, an EPCI or a département."""
+        if isinstance(territory, Commune):
+            return self.filter(commune=territory)
+        if territory.__class__.__name__ == "EPCI":
+            return self.filter(commune__epci=territory)
+        return self.filter(commune__departement=territory)
+
+    def around(self, point, km: float):
+        """Places within `km` of `point`, nearest first (index-friendly filter, then sort)."""
+        return (
+            self.filter(location__dwithin=(point, D(km=km)))
+            .annotate(distance=Distance("location", point))
+            .order_by("distance")
+        )
+
+    def search(self, text: str):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__unaccent__icontains=text)
+            | Q(structure__name__unaccent__icontains=text)
+            | Q(commune__name__unaccent__icontains=text)
+            | Q(summary__unaccent__icontains=text)
+        )
+
+
+class Place(models.Model):
+    """A place where people get help with digital tools (one row of the national standard)."""
+
+    class Level(models.IntegerChoices):
+        FREE_ACCESS = 1, "Accès libre au matériel"
+        GUIDED_USE = 2, "Accompagnement à l’usage"
+        ON_BEHALF = 3, "Démarches accompagnées"
+
+    structure = models.ForeignKey(
+        Structure, models.CASCADE, related_name="places", verbose_name="structure"
+    )
+    name = models.CharField("nom", max_length=250)
+    address = models.CharField("adresse", max_length=250)
+    address_complement = models.CharField("complément d’adresse", max_length=250, blank=True)
+    postal_code = models.CharField("code postal", max_length=5)
+    commune_name = models.CharField("commune (telle que déclarée)", max_length=200)
+    commune = models.ForeignKey(
+        Commune,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="places",
+        verbose_name="commune",
+    )
+    # Geography: distances and "within N metres" in metres, index-friendly.
+    location = models.PointField(
+        "position", srid=settings.STORAGE_SRID, geography=True, spatial_index=False
+    )
+    location_approximate = models.BooleanField(
+        "position approximative", default=False, help_text="placé au centre de sa commune"
+    )
+    typologie = text_list("typologie")
+    phone = models.CharField("téléphone", max_length=20, blank=True)
+    emails = text_list("adresses électroniques")
+    website = models.URLField("site internet", max_length=500, blank=True)
+    opening_hours = models.TextField(
+        "horaires (syntaxe OpenStreetMap)",
+        blank=True,
+        help_text="par exemple : Mo-Fr 09:00-12:00,14:00-18:00",
+    )
+    opening_hours_valid = models.BooleanField("horaires lisibles", default=True)
+    summary = models.CharField("présentation courte", max_length=280, blank=True)
+    description = models.TextField("présentation détaillée", blank=True)
+    itinerance = text_list("itinérance", values=standard.ENUMERATIONS["itinerance"])
+    acceslibre_url = models.URLField("fiche Acceslibre", max_length=500, blank=True)
+    appointment_url = models.URLField("prise de rendez-vous", max_length=500, blank=True)
+    access_modes = text_list("modalités d’accès", values=standard.ACCESS_MODES)
+    other_labels = text_list("autres formations et labels")
+    accompaniment_level = models.PositiveSmallIntegerField(
+        "niveau d’accompagnement", choices=Level.choices, null=True, blank=True
+    )
+    updated_on = models.DateField("date de mise à jour (source)")
+    confirmed_at = models.DateTimeField("dernière confirmation", null=True, blank=True)
+    is_demo = models.BooleanField("donnée de démonstration", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lieu"
+        ordering = ["name"]
+        indexes = [
+            GistIndex(fields=["location"], name="place_location_gist"),
+            GinIndex(fields=["typologie"], name="place_typologie_gin"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def latitude(self) -> float:
+        return self.location.y
+
+    @property
+    def longitude(self) -> float:
+        return self.location.x
+
+    @property
+    def is_itinerant(self) -> bool:
+        return "Itinérant" in self.itinerance
+
+    def confirm(self, when=None):
+        self.confirmed_at = when or timezone.now()
+        self.save(update_fields=["confirmed_at"])
+
+
+class PlaceSource(models.Model):
+    """How a source names a place: (source, its own id). A place may be known to several."""
+
+    place = models.ForeignKey(Place, models.CASCADE, related_name="sources")
+    source = models.CharField("source", max_length=200)
+    external_id = models.CharField("identifiant dans la source", max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "identifiant de source"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="unique_place_source")
+        ]
+
+    def __str__(self):
+        return f"{self.source}:{self.external_id}"
+
+
+class Offer(models.Model):
+    """One service offered at a place, with who it is for, what it costs and how it works."""
+
+    place = models.ForeignKey(Place, models.CASCADE, related_name="offers")
+    position = models.PositiveSmallIntegerField(default=0)
+    service = models.CharField("service", max_length=100, choices=choices(standard.SERVICES))
+    publics = text_list("publics spécifiquement adressés", values=standard.PUBLICS)
+    specific_support = text_list("prise en charge spécifique", values=standard.SPECIFIC_SUPPORT)
+    fees = text_list("frais à charge", values=standard.FEES)
+    accompaniment_modes = text_list(
+        "modalités d’accompagnement", values=standard.ACCOMPANIMENT_MODES
+    )
+    programmes = text_list("dispositifs et programmes nationaux", values=standard.PROGRAMMES)
+    labels = text_list("formations et labels", values=standard.LABELS)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "offre"
+        ordering = ["place", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "service"], name="unique_offer_service")
+        ]
+
+    def __str__(self):
+        return f"{self.service} — {self.place}"
+
+
+class Stop(models.Model):
+    """A stop of an itinerant place (a digital bus): where, and when in OSM opening_hours syntax
+    (which writes both dates, `2026 Dec 01 09:00-12:00`, and recurrences, `Tu 09:00-12:00`)."""
+
+    place = models.ForeignKey(
+        Place, models.CASCADE, related_name="stops", verbose_name="lieu itinérant"
+    )
+    commune = models.ForeignKey(
+        Commune, models.PROTECT, related_name="stops", verbose_name="commune"
+    )
+    label = models.CharField(
+        "lieu de l’arrêt", max_length=250, help_text="par exemple : place de la mairie"
+    )
+    location = models.PointField(
+        "position", srid=settings.STORAGE_SRID, geography=True, null=True, blank=True
+    )
+    opening_hours = models.TextField("jours et horaires (syntaxe OpenStreetMap)")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "arrêt"
+        ordering = ["place", "commune__name"]
+
+    def __str__(self):
+        return f"{self.place} à {self.commune.name}"
+
+
+class DuplicateCandidate(models.Model):
+    """An imported row that looks like an existing place: a person decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "à traiter"
+        MERGED = "merged", "fusionné"
+        CREATED = "created", "créé à part"
+
+    place = models.ForeignKey(Place, models.CASCADE, related_name="duplicate_candidates")
+    source = models.CharField(max_length=200)
+    external_id = models.CharField(max_length=200)
+    row = models.JSONField("ligne importée")
+    reason = models.CharField("raison", max_length=250)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "doublon possible"
+        verbose_name_plural = "doublons possibles"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="unique_duplicate_row")
+        ]
+
+    def __str__(self):
+        return f"{self.row.get('nom')} ~ {self.place}"
