@@ -368,7 +368,10 @@ def import_places(
             continue
         seen.add(key)
         for field_name, message in row.warnings:
-            report.warn(f"{field_name} : {message}", line=line)
+            if field_name == "pivot":  # the placeholder is common: counted, not listed
+                report.note("Lignes sans SIRET (pivot 00000000000000)")
+            else:
+                report.warn(f"{field_name} : {message}", line=line)
         checked.append((line, row.values))
 
     with transaction.atomic():

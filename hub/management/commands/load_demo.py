@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts import roles
 from accounts.services import ensure_role_groups
+from actors.demo import load_demo_places
 from cartography.importers.territory import TerritorySources, import_territory
 from hub.imports import ImportFileError
 from hub.progress import terminal_progress
@@ -23,7 +24,10 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Charge les données de démonstration de l'Eure-et-Loir (territoire, comptes de démo)."
+    help = (
+        "Charge les données de démonstration de l'Eure-et-Loir "
+        "(territoire, lieux fictifs, comptes de démo)."
+    )
 
     def handle(self, *args, **options):
         try:
@@ -33,6 +37,7 @@ class Command(BaseCommand):
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write("\n".join(report.lines()))
+        self.stdout.write("\n".join(load_demo_places().lines()))
         self._demo_accounts()
 
     def _demo_accounts(self):
