@@ -17,20 +17,6 @@
     className: "hub-epci",
   };
 
-  // Follows the API's pages until the whole collection is loaded.
-  async function fetchCollection(url) {
-    const features = [];
-    let next = url;
-    while (next) {
-      const response = await fetch(next, { headers: { Accept: "application/json" } });
-      if (!response.ok) throw new Error("réponse " + response.status);
-      const page = await response.json();
-      features.push(...page.features);
-      next = page.next;
-    }
-    return { type: "FeatureCollection", features: features };
-  }
-
   function communePopup(code, props) {
     const box = document.createElement("div");
     const title = document.createElement("strong");
@@ -50,7 +36,7 @@
   }
 
   async function showCommunes(map) {
-    const data = await fetchCollection(config.communesUrl);
+    const data = await window.hubMap.fetchCollection(config.communesUrl);
     let selected = null;
     const layer = L.geoJSON(data, {
       style: (feature) => (feature.id === config.selected ? selectedStyle : communeStyle),
@@ -84,7 +70,7 @@
       }
       if (!layer) {
         try {
-          const data = await fetchCollection(config.epciUrl);
+          const data = await window.hubMap.fetchCollection(config.epciUrl);
           layer = L.geoJSON(data, { style: epciStyle });
         } catch (error) {
           status.textContent = "Les EPCI n’ont pas pu être chargés (" + error.message + ").";

@@ -1,0 +1,116 @@
+"""Public read API of the directory (JSON and GeoJSON, the directory's filters, bbox) and the
+standard export; writes are not opened here (the API denies by default)."""
+
+from django.http import HttpResponse
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.views import APIView
+from rest_framework_gis.pagination import GeoJsonPagination
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from cartography.models import Departement
+
+from .directory import DirectoryForm, distance_km, search
+from .exporters import write_csv
+from .models import Place
+
+
+class GeoJSONRenderer(JSONRenderer):
+    format = "geojson"
+    media_type = "application/geo+json"
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    commune = serializers.CharField(source="commune.name", default=None)
+    code_insee = serializers.CharField(source="commune.code", default=None)
+    latitude = serializers.FloatField()
+    longitude = serializers.FloatField()
+    services = serializers.SerializerMethodField()
+    distance = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Place
+        fields = [
+            "id", "name", "address", "postal_code", "commune", "code_insee", "latitude",
+            "longitude", "location_approximate", "phone", "website", "opening_hours",
+            "summary", "services", "distance", "url",
+        ]  # fmt: skip
+
+    def get_services(self, place):
+        return [o.service for o in place.offers.all() if o.service]
+
+    def get_distance(self, place):
+        return distance_km(place)
+
+    def get_url(self, place):
+        return self.context["request"].build_absolute_uri(f"/lieux/{place.pk}/")
+
+
+class PlaceFeatureSerializer(GeoFeatureModelSerializer):
+    """Minimal properties for the map; details are loaded on click."""
+
+    commune = serializers.CharField(source="commune.name", default=None)
+
+    class Meta:
+        model = Place
+        geo_field = "location"
+        fields = ["id", "name", "commune", "location_approximate"]
+
+
+class PlacePagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class PlaceFeaturePagination(GeoJsonPagination):
+    page_size = 2000
+    page_size_query_param = "page_size"
+    max_page_size = 5000
+
+
+class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Places of digital inclusion. Filters: those of the public directory (`besoin`, `public`,
+    `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu`, `distance`, `lat`/`lon`,
+    `epci`, `q`) and `bbox` (west,south,east,north). `?format=geojson` for a FeatureCollection."""
+
+    permission_classes = [AllowAny]  # the directory is public, opened on purpose
+    renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
+    filter_backends = []
+
+    def get_queryset(self):
+        if self.action != "list":
+            return Place.objects.select_related("commune").prefetch_related("offers")
+        form = DirectoryForm(self.request.query_params, departement=Departement.objects.first())
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        return search(form.cleaned_data).places.prefetch_related("offers")
+
+    @property
+    def geojson(self) -> bool:
+        return getattr(self.request.accepted_renderer, "format", "") == "geojson"
+
+    def get_serializer_class(self):
+        return PlaceFeatureSerializer if self.geojson else PlaceSerializer
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            self._paginator = PlaceFeaturePagination() if self.geojson else PlacePagination()
+        return self._paginator
+
+
+class PlaceExportView(APIView):
+    """All places in the national standard v1.0.2, as CSV."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="lieux-mediation-numerique.csv"'
+        write_csv(response)
+        return response

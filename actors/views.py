@@ -1,0 +1,84 @@
+"""Public pages of the directory: search (list and map together) and a place's page."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from cartography.models import Departement
+
+from . import opening
+from .directory import DirectoryForm, distance_km, search
+from .models import Offer, Place, Stop
+
+PAGE_SIZE = 20
+
+
+def directory(request):
+    departement = Departement.objects.filter(code=settings.HUB_DEFAULT_DEPARTEMENT).first()
+    form = DirectoryForm(request.GET or None, departement=departement)
+    page = None
+    located = False
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        result = search(data)
+        located = result.point is not None
+        places = result.places.prefetch_related(
+            Prefetch("offers", queryset=Offer.objects.order_by("position"))
+        )
+        page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
+        for place in page:
+            place.distance_text = distance_km(place)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actors/directory.html",
+        {
+            "title": "Trouver de l’aide avec le numérique",
+            "form": form,
+            "page": page,
+            "located": located,
+            "query": query.urlencode(),
+            "has_filters": bool(request.GET),
+            "communes_url": f"/api/communes/?departement={departement.code}"
+            if departement
+            else None,
+        },
+    )
+
+
+def place_detail(request, pk):
+    place = get_object_or_404(
+        Place.objects.select_related("commune", "structure").prefetch_related(
+            Prefetch("offers", queryset=Offer.objects.order_by("position")),
+            Prefetch("stops", queryset=Stop.objects.select_related("commune")),
+        ),
+        pk=pk,
+    )
+    offers = list(place.offers.all())
+    merged = {
+        field: list(dict.fromkeys(v for o in offers for v in getattr(o, field)))
+        for field in (
+            "publics",
+            "specific_support",
+            "fees",
+            "accompaniment_modes",
+            "programmes",
+            "labels",
+        )
+    }
+    stops = [(stop, opening.describe(stop.opening_hours)) for stop in place.stops.all()]
+    return render(
+        request,
+        "actors/place_detail.html",
+        {
+            "title": place.name,
+            "place": place,
+            "services": [o.service for o in offers if o.service],
+            "merged": merged,
+            "week": opening.describe(place.opening_hours),
+            "stops": stops,
+            "report_email": settings.HUB_CONTACT_EMAIL,
+        },
+    )

@@ -1,0 +1,94 @@
+// Directory page: "around me" fills the hidden position fields; the map clusters the places
+// matching the search and, once moved, loads only those in view.
+(function () {
+  "use strict";
+
+  const form = document.getElementById("directory-form");
+  const aroundMe = document.getElementById("around-me");
+  const aroundStatus = document.getElementById("around-me-status");
+  if (aroundMe && "geolocation" in navigator) {
+    aroundMe.hidden = false;
+    aroundMe.addEventListener("click", () => {
+      aroundStatus.textContent = "Recherche de votre position…";
+      navigator.geolocation.getCurrentPosition(
+        (position) => {
+          form.elements.lat.value = position.coords.latitude.toFixed(5);
+          form.elements.lon.value = position.coords.longitude.toFixed(5);
+          form.elements.lieu.value = "";
+          if (!form.elements.distance.value) form.elements.distance.value = "10";
+          form.submit();
+        },
+        () => {
+          aroundStatus.textContent = "Position indisponible : indiquez une commune ou une adresse.";
+        },
+      );
+    });
+  }
+  // A typed place replaces a previous "around me" position.
+  if (form) {
+    form.elements.lieu.addEventListener("input", () => {
+      form.elements.lat.value = "";
+      form.elements.lon.value = "";
+    });
+  }
+
+  const queryElement = document.getElementById("directory-query");
+  const status = document.getElementById("map-status");
+
+  function apiUrl(bounds) {
+    const params = new URLSearchParams(queryElement ? JSON.parse(queryElement.textContent) : "");
+    params.set("format", "geojson");
+    params.set("page_size", "5000");
+    if (bounds) params.set("bbox", bounds.toBBoxString());
+    return "/api/places/?" + params.toString();
+  }
+
+  function popup(feature) {
+    const box = document.createElement("div");
+    const link = document.createElement("a");
+    link.href = "/lieux/" + feature.id + "/";
+    link.textContent = feature.properties.name;
+    const commune = document.createElement("p");
+    commune.textContent = feature.properties.commune || "";
+    box.append(link, commune);
+    return box;
+  }
+
+  window.hubPlacesMap = function (map) {
+    const cluster = L.markerClusterGroup();
+    map.addLayer(cluster);
+    const communesUrl = JSON.parse(document.getElementById("communes-url").textContent);
+    if (communesUrl) window.hubMap.territoryBackground(map, communesUrl).catch(() => {});
+    // Only a person's move reloads the places in view, not the first fitting of the map.
+    let userMoved = false;
+    ["mousedown", "wheel", "touchstart", "keydown"].forEach((type) =>
+      map.getContainer().addEventListener(type, () => { userMoved = true; }, { passive: true }),
+    );
+
+    async function load(bounds) {
+      const response = await fetch(apiUrl(bounds), { headers: { Accept: "application/geo+json" } });
+      if (!response.ok) throw new Error("réponse " + response.status);
+      const data = await response.json();
+      cluster.clearLayers();
+      const layer = L.geoJSON(data, {
+        onEachFeature: (feature, marker) => marker.bindPopup(popup(feature)),
+      });
+      cluster.addLayers(layer.getLayers());
+      map.getContainer().dataset.places = String(data.features.length);
+      status.textContent =
+        data.features.length + " lieu(x) sur la carte" + (bounds ? " dans la zone affichée." : ".");
+      return layer;
+    }
+
+    load(null)
+      .then((layer) => {
+        if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { maxZoom: 13, padding: [20, 20] });
+        map.on("moveend", () => {
+          if (userMoved) load(map.getBounds()).catch(() => {});
+        });
+      })
+      .catch((error) => {
+        status.textContent = "Les lieux n’ont pas pu être chargés sur la carte (" + error.message + ").";
+      });
+  };
+})();

@@ -1,0 +1,26 @@
+// Shared map helpers: load a paged GeoJSON collection from the hub's API, and draw the
+// territory's communes as a background that needs no tile server.
+window.hubMap = (function () {
+  "use strict";
+
+  async function fetchCollection(url) {
+    const features = [];
+    let next = url;
+    while (next) {
+      const response = await fetch(next, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("réponse " + response.status);
+      const page = await response.json();
+      features.push(...page.features);
+      next = page.next;
+    }
+    return { type: "FeatureCollection", features: features };
+  }
+
+  async function territoryBackground(map, url) {
+    const data = await fetchCollection(url);
+    const style = { color: "#929292", weight: 1, fillColor: "#ffffff", fillOpacity: 0.6, interactive: false };
+    return L.geoJSON(data, { style: style }).addTo(map).bringToBack();
+  }
+
+  return { fetchCollection: fetchCollection, territoryBackground: territoryBackground };
+})();
