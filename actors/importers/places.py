@@ -9,15 +9,16 @@ Idempotent on (source, id). A row that looks like a place already known (same SI
 from __future__ import annotations
 
 import difflib
+import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.gis.geos import Point
-from django.contrib.gis.measure import D
 from django.contrib.postgres.fields import ArrayField
-from django.db import transaction
+from django.db import connection, transaction
 from opening_hours import OpeningHours
+from simple_history.utils import bulk_create_with_history
 
 from cartography.models import Commune
 from cartography.services import CommuneResolver
@@ -38,6 +39,7 @@ from ..models import DuplicateCandidate, Offer, Place, PlaceSource, Structure
 SAME_SIRET_METRES = 100
 SIMILAR_NAME_METRES = 50
 SIMILAR_NAME_RATIO = 0.85
+BATCH_SIZE = 1000
 COMMON_REQUIRED = ["id", "nom", "commune", "code_postal", "adresse", "date_maj"]
 
 # Offer-level columns of the standard, and the Offer field each fills.
@@ -146,6 +148,8 @@ class PlaceImporter:
         self.structures = {s.siret: s for s in Structure.objects.exclude(siret="")}
         self.check_duplicates = Place.objects.exists()
         self.known: dict[tuple[str, str], int] = {}
+        self.pending: list[NewRow] = []
+        self.centres: dict[int, Point | None] = {}
 
     def load_known(self, sources: set[str]) -> None:
         self.known = {
@@ -186,9 +190,11 @@ class PlaceImporter:
             return Point(*found, srid=4326), False
         if commune is not None:
             self.report.note("Lieux placés au centre de leur commune (position approximative)")
-            centre = Commune.objects.filter(pk=commune.pk).values_list("geometry", flat=True)[0]
-            if centre is not None:
-                return centre.point_on_surface, True
+            if commune.pk not in self.centres:
+                outline = Commune.objects.values_list("geometry", flat=True).get(pk=commune.pk)
+                self.centres[commune.pk] = outline.point_on_surface if outline else None
+            if self.centres[commune.pk] is not None:
+                return self.centres[commune.pk], True
         return None, False
 
     # --- writing --------------------------------------------------------------------------
@@ -265,20 +271,10 @@ class PlaceImporter:
         offers = self.offers_for(values)
 
         place_id = self.known.get((source, external_id))
-        if (
-            place_id is None
-            and self.check_duplicates
-            and self.queue_or_merge(line, source, values, point)
-        ):
-            return
         if place_id is None:
-            structure = self.structure_for(values, None)
-            place = Place.objects.create(structure=structure, **fields)
-            PlaceSource.objects.create(place=place, source=source, external_id=external_id)
-            Offer.objects.bulk_create(Offer(place=place, **offer) for offer in offers)
-            self.known[(source, external_id)] = place.pk
-            self.check_duplicates = True
-            self.counts.created += 1
+            self.pending.append(NewRow(line, source, external_id, values, fields, offers, point))
+            if len(self.pending) >= BATCH_SIZE:
+                self.flush()
             return
         place = Place.objects.select_related("structure").get(pk=place_id)
         structure = self.structure_for(values, place)
@@ -293,43 +289,169 @@ class PlaceImporter:
         else:
             self.counts.unchanged += 1
 
-    def queue_or_merge(self, line, source, values, point) -> bool:
-        """True when the row was merged into a known place or queued for a person to decide."""
-        siret = values["pivot"]
-        if siret and siret != standard.NO_SIRET:
-            twin = (
-                Place.objects.filter(
-                    structure__siret=siret, location__dwithin=(point, D(m=SAME_SIRET_METRES))
-                )
-                .order_by("pk")
-                .first()
+    # --- new places, by batches -----------------------------------------------------------
+    def flush(self) -> None:
+        """Create the pending new places in bulk, after merging or queueing look-alikes."""
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        neighbours = self.known_neighbours(rows)
+        accepted: list[NewRow] = []
+        grid: dict[tuple[int, int], list[NewRow]] = {}
+        later: list[tuple[NewRow, NewRow, str]] = []  # (row, look-alike in this batch, what)
+        for index, row in enumerate(rows):
+            twin, kind = self.look_alike(row, neighbours.get(index, []), grid)
+            if twin is None:
+                accepted.append(row)
+                grid.setdefault(_cell(row.point), []).append(row)
+            elif isinstance(twin, NewRow):
+                later.append((row, twin, kind))
+            else:
+                self.resolve_look_alike(row, twin, kind)
+        self.create(accepted)
+        for row, twin, kind in later:
+            self.resolve_look_alike(row, twin.place, kind)
+
+    def known_neighbours(self, rows: list[NewRow]) -> dict[int, list[tuple]]:
+        """Places already in the hub near each row: one query for the whole batch."""
+        if not self.check_duplicates:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT t.i, p.id, p.name, s.siret, ST_Distance(p.location, t.g)
+                FROM (
+                    SELECT i, ST_SetSRID(ST_MakePoint(x, y), 4326)::geography AS g
+                    FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS u(i, x, y)
+                ) t
+                JOIN actors_place p ON ST_DWithin(p.location, t.g, %s)
+                JOIN actors_structure s ON s.id = p.structure_id
+                ORDER BY t.i, p.id
+                """,
+                [
+                    list(range(len(rows))),
+                    [r.point.x for r in rows],
+                    [r.point.y for r in rows],
+                    SAME_SIRET_METRES,
+                ],
             )
-            if twin:
-                PlaceSource.objects.create(place=twin, source=source, external_id=values["id"])
-                self.known[(source, values["id"])] = twin.pk
-                self.report.note("Doublons fusionnés (même SIRET à moins de 100 m)")
-                self.report.warn(f"« {values['nom']} » fusionné avec « {twin.name} »", line=line)
-                return True
-        name = standard.fold(values["nom"])
-        for nearby in Place.objects.filter(location__dwithin=(point, D(m=SIMILAR_NAME_METRES))):
-            ratio = difflib.SequenceMatcher(None, name, standard.fold(nearby.name)).ratio()
-            if ratio >= SIMILAR_NAME_RATIO:
-                raw = {k: standard.to_text(k, v) for k, v in values.items()}
-                DuplicateCandidate.objects.update_or_create(
-                    source=source,
-                    external_id=values["id"],
-                    defaults={
-                        "place": nearby,
-                        "row": raw,
-                        "reason": f"nom proche à moins de {SIMILAR_NAME_METRES} m",
-                    },
+            found: dict[int, list[tuple]] = {}
+            for i, place_id, name, siret, metres in cursor.fetchall():
+                found.setdefault(i, []).append((place_id, name, siret, metres))
+        return found
+
+    def look_alike(self, row, known, grid):
+        """(the place or batch row it duplicates, "merge" or "queue"), or (None, None)."""
+        siret = row.values["pivot"]
+        real_siret = bool(siret) and siret != standard.NO_SIRET
+        name = standard.fold(row.values["nom"])
+        candidates = [(pid, pname, psiret, metres) for pid, pname, psiret, metres in known]
+        cx, cy = _cell(row.point)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for other in grid.get((cx + dx, cy + dy), []):
+                    candidates.append(
+                        (
+                            other,
+                            other.values["nom"],
+                            other.values["pivot"],
+                            _metres(row.point, other.point),
+                        )
+                    )
+        for target, _, other_siret, metres in candidates:
+            if real_siret and other_siret == siret and metres <= SAME_SIRET_METRES:
+                return target, "merge"
+        for target, other_name, _, metres in candidates:
+            if metres <= SIMILAR_NAME_METRES and (
+                difflib.SequenceMatcher(None, name, standard.fold(other_name)).ratio()
+                >= SIMILAR_NAME_RATIO
+            ):
+                return target, "queue"
+        return None, None
+
+    def resolve_look_alike(self, row: NewRow, place, kind: str) -> None:
+        place_id = place if isinstance(place, int) else place.pk
+        name = Place.objects.values_list("name", flat=True).get(pk=place_id)
+        if kind == "merge":
+            PlaceSource.objects.create(
+                place_id=place_id, source=row.source, external_id=row.external_id
+            )
+            self.known[(row.source, row.external_id)] = place_id
+            self.report.note("Doublons fusionnés (même SIRET à moins de 100 m)")
+            self.report.warn(f"« {row.values['nom']} » fusionné avec « {name} »", line=row.line)
+            return
+        raw = {k: standard.to_text(k, v) for k, v in row.values.items()}
+        DuplicateCandidate.objects.update_or_create(
+            source=row.source,
+            external_id=row.external_id,
+            defaults={
+                "place_id": place_id,
+                "row": raw,
+                "reason": f"nom proche à moins de {SIMILAR_NAME_METRES} m",
+            },
+        )
+        self.report.note("Doublons possibles mis en attente de modération")
+        self.report.warn(
+            f"« {row.values['nom']} » ressemble à « {name} » : en attente", line=row.line
+        )
+
+    def create(self, rows: list[NewRow]) -> None:
+        structures: dict[str, Structure] = {}
+        new_structures = []
+        for row in rows:
+            siret = "" if row.values["pivot"] == standard.NO_SIRET else row.values["pivot"]
+            structure = self.structures.get(siret) or structures.get(siret) if siret else None
+            if structure is None:
+                structure = Structure(
+                    name=row.values["nom"],
+                    siret=siret,
+                    parent_network=row.values["structure_parente"] or "",
                 )
-                self.report.note("Doublons possibles mis en attente de modération")
-                self.report.warn(
-                    f"« {values['nom']} » ressemble à « {nearby.name} » : en attente", line=line
-                )
-                return True
-        return False
+                new_structures.append(structure)
+                if siret:
+                    structures[siret] = structure
+            row.structure = structure
+        bulk_create_with_history(new_structures, Structure, batch_size=BATCH_SIZE)
+        self.structures |= structures
+        self.report.count("Structures").created += len(new_structures)
+        places = [Place(structure=row.structure, **row.fields) for row in rows]
+        bulk_create_with_history(places, Place, batch_size=BATCH_SIZE)
+        offers = []
+        for row, place in zip(rows, places, strict=True):
+            row.place = place
+            self.known[(row.source, row.external_id)] = place.pk
+            offers += [Offer(place=place, **offer) for offer in row.offers]
+        PlaceSource.objects.bulk_create(
+            PlaceSource(place=r.place, source=r.source, external_id=r.external_id) for r in rows
+        )
+        bulk_create_with_history(offers, Offer, batch_size=BATCH_SIZE)
+        self.counts.created += len(rows)
+        self.check_duplicates = self.check_duplicates or bool(rows)
+
+
+@dataclass
+class NewRow:
+    line: int | str
+    source: str
+    external_id: str
+    values: dict
+    fields: dict
+    offers: list[dict]
+    point: Point
+    structure: Structure | None = None
+    place: Place | None = None
+
+
+def _cell(point: Point) -> tuple[int, int]:
+    """A grid cell of about 200 m, to find look-alikes within one batch without a query."""
+    return int(point.y // 0.002), int(point.x // 0.003)
+
+
+def _metres(a: Point, b: Point) -> float:
+    """Distance on a local flat approximation: right to within a metre at these distances."""
+    dy = (a.y - b.y) * 111_320
+    dx = (a.x - b.x) * 111_320 * math.cos(math.radians((a.y + b.y) / 2))
+    return math.hypot(dx, dy)
 
 
 def import_places(
@@ -379,4 +501,5 @@ def import_places(
         importer.load_known({key[0] for key in seen})
         for line, values in progress(checked, "Lieux", len(checked)):
             importer.import_row(line, values)
+        importer.flush()
     return report
