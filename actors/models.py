@@ -51,6 +51,76 @@ class Structure(models.Model):
     def __str__(self):
         return self.name
 
+    def has_admin(self) -> bool:
+        return self.memberships.filter(
+            role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+        ).exists()
+
+    # Members (active) and hub administrators edit a structure's listing; nobody else.
+    def can_edit(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if getattr(user, "is_hub_admin", False):
+            return True
+        return self.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
+
+    # A structure's active admins decide on its members, once it has one; before, hub admins.
+    def can_manage_members(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        if getattr(user, "is_hub_admin", False):
+            return True
+        return self.memberships.filter(
+            user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+        ).exists()
+
+
+class Membership(models.Model):
+    """A person's place in a structure: member or admin, pending until someone approves."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "membre"
+        ADMIN = "admin", "administrateur"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente"
+        ACTIVE = "active", "active"
+        REFUSED = "refused", "refusée"
+
+    structure = models.ForeignKey(Structure, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "appartenance à une structure"
+        verbose_name_plural = "appartenances aux structures"
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "user"], name="unique_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.structure} ({self.get_role_display()}, {self.get_status_display()})"
+
+    # Who may approve: the structure's admins, or hub admins while it has no admin.
+    def can_decide(self, user) -> bool:
+        if getattr(user, "is_hub_admin", False):
+            return True
+        return self.structure.has_admin() and self.structure.can_manage_members(user)
+
+    def decide(self, user, approve: bool) -> None:
+        self.status = self.Status.ACTIVE if approve else self.Status.REFUSED
+        self.decided_by = user
+        self.decided_at = timezone.now()
+        self.save(update_fields=["status", "decided_by", "decided_at"])
+
 
 class PlaceQuerySet(models.QuerySet):
     def within(self, territory):
@@ -162,6 +232,9 @@ class Place(models.Model):
     @property
     def is_itinerant(self) -> bool:
         return "Itinérant" in self.itinerance
+
+    def can_edit(self, user) -> bool:
+        return self.structure.can_edit(user)
 
     def confirm(self, when=None):
         self.confirmed_at = when or timezone.now()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours, State
+from opening_hours import OpeningHours, State  # noqa: F401 - State used by callers
 
 PARIS = ZoneInfo("Europe/Paris")
 DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]

@@ -7,6 +7,7 @@ from . import health
 urlpatterns = [
     path("", include("cartography.urls")),
     path("lieux/", include("actors.urls")),
+    path("espace/", include("actors.space_urls")),
     path("api/", include("cartography.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("comptes/", include("accounts.urls")),

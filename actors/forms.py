@@ -1,0 +1,134 @@
+"""Forms of the médiateurs' space: claiming a structure, editing a place and its hours."""
+
+import datetime
+
+from django import forms
+
+from . import opening
+from .models import Place, Structure
+
+DAY_CODES = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+SLOTS = 2
+
+
+class ClaimForm(forms.Form):
+    siret = forms.CharField(
+        label="SIRET (ou RNA) de votre structure",
+        max_length=20,
+        help_text="14 chiffres, sans espace ; ou W suivi de 9 caractères pour une association.",
+    )
+
+    def clean_siret(self):
+        siret = self.cleaned_data["siret"].replace(" ", "").upper()
+        if not 9 <= len(siret) <= 14:
+            raise forms.ValidationError("Un SIRET a 14 chiffres ; un RNA, W suivi de 9 caractères.")
+        structure = Structure.objects.filter(siret=siret).first()
+        if structure is None:
+            raise forms.ValidationError(
+                f"Aucune structure du hub n’a le SIRET « {siret} ». Vérifiez-le, ou écrivez aux "
+                "administrateurs du hub pour faire ajouter votre structure."
+            )
+        self.structure = structure
+        return siret
+
+
+class PlaceForm(forms.ModelForm):
+    website = forms.URLField(
+        label="Site internet", required=False, max_length=500, assume_scheme="https"
+    )
+    appointment_url = forms.URLField(
+        label="Prise de rendez-vous en ligne", required=False, max_length=500, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Place
+        fields = [
+            "name", "address", "address_complement", "postal_code", "phone", "website",
+            "appointment_url", "summary", "description",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class OpeningHoursForm(forms.Form):
+    """A week of up to two time slots a day, written as OpenStreetMap opening_hours."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day_index, code in enumerate(DAY_CODES):
+            day = opening.DAYS[day_index]
+            for n in range(1, SLOTS + 1):
+                for end, word in (("start", "ouverture"), ("end", "fermeture")):
+                    self.fields[f"{code}_{n}_{end}"] = forms.TimeField(
+                        label=f"{day.capitalize()}, créneau {n}, {word}",
+                        required=False,
+                        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                    )
+
+    def days(self):
+        """Rows for the template: (day name, [(start field, end field) per slot])."""
+        return [
+            (
+                opening.DAYS[i].capitalize(),
+                [(self[f"{code}_{n}_start"], self[f"{code}_{n}_end"]) for n in range(1, SLOTS + 1)],
+            )
+            for i, code in enumerate(DAY_CODES)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        self.week: dict[str, list[tuple[datetime.time, datetime.time]]] = {}
+        for code in DAY_CODES:
+            slots = []
+            for n in range(1, SLOTS + 1):
+                start, end = data.get(f"{code}_{n}_start"), data.get(f"{code}_{n}_end")
+                if (start is None) != (end is None):
+                    missing = f"{code}_{n}_end" if end is None else f"{code}_{n}_start"
+                    self.add_error(missing, "Indiquez l’ouverture et la fermeture.")
+                elif start is not None:
+                    if end <= start:
+                        self.add_error(f"{code}_{n}_end", "La fermeture doit suivre l’ouverture.")
+                    elif slots and start < slots[-1][1]:
+                        self.add_error(f"{code}_{n}_start", "Ce créneau chevauche le précédent.")
+                    else:
+                        slots.append((start, end))
+            self.week[code] = slots
+        return data
+
+    def to_osm(self) -> str:
+        """`Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00`: consecutive equal days grouped."""
+        parts, i = [], 0
+        texts = [",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in self.week[c]) for c in DAY_CODES]
+        while i < 7:
+            j = i
+            while j + 1 < 7 and texts[j + 1] == texts[i]:
+                j += 1
+            if texts[i]:
+                days = DAY_CODES[i] if i == j else f"{DAY_CODES[i]}-{DAY_CODES[j]}"
+                days = f"{DAY_CODES[i]},{DAY_CODES[j]}" if j == i + 1 else days
+                parts.append(f"{days} {texts[i]}")
+            i = j + 1
+        return "; ".join(parts)
+
+    @staticmethod
+    def initial_for(text: str) -> dict | None:
+        """Slots of an existing expression over a plain week; None if it does not fit the grid."""
+        hours = opening.parse(text)
+        if hours is None:
+            return None if text else {}
+        monday = datetime.date(2030, 1, 7)  # a week with no public holiday
+        initial = {}
+        for i, code in enumerate(DAY_CODES):
+            start = datetime.datetime.combine(monday + datetime.timedelta(days=i), datetime.time())
+            slots = [
+                (a, b)
+                for a, b, state, _ in hours.intervals(start, start + datetime.timedelta(days=1))
+                if state == opening.State.OPEN
+            ]
+            if len(slots) > SLOTS:
+                return None
+            for n, (a, b) in enumerate(slots, start=1):
+                initial[f"{code}_{n}_start"] = a.time()
+                initial[f"{code}_{n}_end"] = (
+                    b.time() if b.date() == a.date() else datetime.time(23, 59)
+                )
+        return initial

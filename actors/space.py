@@ -1,0 +1,149 @@
+"""The médiateurs' space: claim a structure, decide on members, edit and confirm listings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .forms import ClaimForm, OpeningHoursForm, PlaceForm
+from .models import DuplicateCandidate, Membership, Place
+
+
+def decidable_requests(user):
+    """Pending memberships this person may approve."""
+    pending = Membership.objects.filter(status=Membership.Status.PENDING).select_related(
+        "structure", "user"
+    )
+    return [m for m in pending if m.can_decide(user)]
+
+
+@login_required
+def my_space(request):
+    memberships = request.user.memberships.select_related("structure").order_by("structure__name")
+    active = [m.structure_id for m in memberships if m.status == Membership.Status.ACTIVE]
+    places = Place.objects.filter(structure__in=active).select_related("commune", "structure")
+    if request.user.is_hub_admin:
+        places = Place.objects.none()  # administrators work from the moderation queue and admin
+    return render(
+        request,
+        "actors/space/home.html",
+        {
+            "title": "Mon espace",
+            "memberships": memberships,
+            "places": places.order_by("name"),
+            "requests": decidable_requests(request.user),
+            "duplicates": DuplicateCandidate.objects.filter(status="pending").count()
+            if request.user.is_hub_admin
+            else None,
+        },
+    )
+
+
+@login_required
+def claim(request):
+    form = ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        structure = form.structure
+        role = Membership.Role.MEMBER if structure.has_admin() else Membership.Role.ADMIN
+        membership, created = Membership.objects.get_or_create(
+            structure=structure, user=request.user, defaults={"role": role}
+        )
+        if created:
+            who = (
+                "un administrateur de la structure"
+                if role == Membership.Role.MEMBER
+                else ("un administrateur du hub")
+            )
+            messages.success(
+                request, f"Demande envoyée pour « {structure.name} » : {who} va l’examiner."
+            )
+        else:
+            messages.info(request, f"Vous avez déjà une demande pour « {structure.name} ».")
+        return redirect("space")
+    return render(
+        request, "actors/space/claim.html", {"title": "Rejoindre ma structure", "form": form}
+    )
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    membership = get_object_or_404(Membership, pk=pk, status=Membership.Status.PENDING)
+    if not membership.can_decide(request.user):
+        raise PermissionDenied
+    approve = request.POST.get("decision") == "approve"
+    membership.decide(request.user, approve)
+    verb = "acceptée" if approve else "refusée"
+    messages.success(
+        request, f"Demande de {membership.user} pour « {membership.structure} » {verb}."
+    )
+    return redirect("space")
+
+
+def _editable_place(request, pk) -> Place:
+    place = get_object_or_404(Place.objects.select_related("structure", "commune"), pk=pk)
+    if not place.can_edit(request.user):
+        raise PermissionDenied
+    return place
+
+
+@login_required
+def edit_place(request, pk):
+    place = _editable_place(request, pk)
+    initial = OpeningHoursForm.initial_for(place.opening_hours)
+    data = request.POST if request.method == "POST" else None
+    form = PlaceForm(data, instance=place, prefix="place")
+    hours = OpeningHoursForm(data, initial=initial or {}, prefix="hours")
+    if request.method == "POST" and form.is_valid() and hours.is_valid():
+        with transaction.atomic():
+            place = form.save(commit=False)
+            if initial is not None or hours.to_osm():
+                place.opening_hours = hours.to_osm()
+                place.opening_hours_valid = True
+            place.save()
+        messages.success(request, "Fiche enregistrée : elle est visible tout de suite.")
+        return redirect("directory-place", pk=place.pk)
+    return render(
+        request,
+        "actors/space/edit_place.html",
+        {
+            "title": f"Modifier « {place.name} »",
+            "place": place,
+            "form": form,
+            "hours": hours,
+            "hours_unfit": initial is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def confirm_place(request, pk):
+    place = _editable_place(request, pk)
+    place.confirm()
+    messages.success(request, f"Merci : « {place.name} » est confirmée à jour.")
+    return redirect("space")
+
+
+@login_required
+def place_history(request, pk):
+    place = _editable_place(request, pk)
+    changes = []
+    records = list(place.history.select_related("history_user").order_by("-history_date")[:50])
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if older is None:
+            changes.append((newer, [("création", "", "")]))
+            continue
+        delta = newer.diff_against(older)
+        fields = [
+            (Place._meta.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes
+        ]
+        if fields:
+            changes.append((newer, fields))
+    return render(
+        request,
+        "actors/space/history.html",
+        {"title": f"Historique de « {place.name} »", "place": place, "changes": changes},
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import space
+
+urlpatterns = [
+    path("", space.my_space, name="space"),
+    path("rejoindre/", space.claim, name="space-claim"),
+    path("demandes/<int:pk>/", space.decide, name="space-decide"),
+    path("lieux/<int:pk>/modifier/", space.edit_place, name="space-edit-place"),
+    path("lieux/<int:pk>/confirmer/", space.confirm_place, name="space-confirm-place"),
+    path("lieux/<int:pk>/historique/", space.place_history, name="space-place-history"),
+]
