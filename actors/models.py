@@ -204,6 +204,7 @@ class Place(models.Model):
     )
     updated_on = models.DateField("date de mise à jour (source)")
     confirmed_at = models.DateTimeField("dernière confirmation", null=True, blank=True)
+    reminded_at = models.DateTimeField("dernier rappel de mise à jour", null=True, blank=True)
     is_demo = models.BooleanField("donnée de démonstration", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -338,3 +339,68 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self):
         return f"{self.row.get('nom')} ~ {self.place}"
+
+
+class ImportSource(models.Model):
+    """A file of places imported on a schedule (a URL or a path on the server)."""
+
+    name = models.CharField("nom de la source", max_length=200, unique=True)
+    location = models.CharField(
+        "adresse du fichier", max_length=500, help_text="URL (https://…) ou chemin sur le serveur"
+    )
+    enabled = models.BooleanField("active", default=True)
+    schedule = models.ForeignKey(
+        "django_celery_beat.CrontabSchedule",
+        models.PROTECT,
+        verbose_name="planification",
+        help_text="par exemple : tous les lundis à 6 h",
+    )
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask", models.SET_NULL, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = "source d’import planifié"
+        verbose_name_plural = "sources d’import planifié"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from django_celery_beat.models import PeriodicTask
+
+        super().save(*args, **kwargs)
+        task, _ = PeriodicTask.objects.update_or_create(
+            name=f"Import des lieux : {self.name}",
+            defaults={
+                "task": "actors.import_source",
+                "crontab": self.schedule,
+                "args": f"[{self.pk}]",
+                "enabled": self.enabled,
+            },
+        )
+        if self.periodic_task_id != task.pk:
+            ImportSource.objects.filter(pk=self.pk).update(periodic_task=task)
+            self.periodic_task = task
+
+
+class ImportRun(models.Model):
+    """One run of a scheduled import, with its report for administrators."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "en cours"
+        DONE = "done", "terminé"
+        FAILED = "failed", "échoué"
+
+    source = models.ForeignKey(ImportSource, models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    report = models.TextField("rapport", blank=True)
+
+    class Meta:
+        verbose_name = "exécution d’import"
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.source} — {self.started_at:%d/%m/%Y %H:%M} ({self.get_status_display()})"

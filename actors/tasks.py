@@ -1,0 +1,78 @@
+"""Celery tasks of the directory: thin wrappers around the importer and the reminders."""
+
+import datetime
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from hub.imports import ImportFileError
+
+from .importers.places import import_places
+from .models import ImportRun, ImportSource, Membership, Place
+
+STALE_AFTER = datetime.timedelta(days=183)
+REMIND_EVERY = datetime.timedelta(days=30)
+
+
+def _fetch(location: str, folder: str) -> Path:
+    if location.startswith(("http://", "https://")):
+        name = Path(location.split("?")[0]).name or "lieux.csv"
+        path = Path(folder) / name
+        with urllib.request.urlopen(location, timeout=120) as response:
+            path.write_bytes(response.read())
+        return path
+    return Path(location)
+
+
+@shared_task(name="actors.import_source", soft_time_limit=20 * 60, time_limit=25 * 60)
+def import_source(source_id: int) -> int:
+    """Import a scheduled source; the run and its report are kept for administrators."""
+    source = ImportSource.objects.get(pk=source_id)
+    run = ImportRun.objects.create(source=source)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            report = import_places(_fetch(source.location, folder), source=source.name)
+    except (ImportFileError, OSError, ValueError) as exc:
+        run.status, run.report = ImportRun.Status.FAILED, f"Import annulé, base inchangée. {exc}"
+    else:
+        run.status, run.report = ImportRun.Status.DONE, "\n".join(report.lines())
+    run.finished_at = timezone.now()
+    run.save()
+    return run.pk
+
+
+@shared_task(name="actors.remind_stale_listings")
+def remind_stale_listings() -> int:
+    """E-mail the members of listings not confirmed for six months (at most once a month)."""
+    now = timezone.now()
+    stale = Place.objects.filter(
+        Q(confirmed_at__lt=now - STALE_AFTER)
+        | Q(confirmed_at=None, created_at__lt=now - STALE_AFTER)
+    ).filter(Q(reminded_at=None) | Q(reminded_at__lt=now - REMIND_EVERY))
+    messages, reminded = [], []
+    for place in stale.select_related("structure"):
+        emails = list(
+            Membership.objects.filter(structure=place.structure, status=Membership.Status.ACTIVE)
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+        if not emails:
+            continue
+        link = settings.HUB_BASE_URL + reverse("space")
+        body = (
+            f"Bonjour,\n\nLa fiche « {place.name} » n’a pas été confirmée depuis plus de six mois. "
+            f"Les personnes qui cherchent de l’aide s’y fient : vérifiez-la et cliquez sur "
+            f"« Ma fiche est à jour » dans votre espace :\n{link}\n\nMerci."
+        )
+        messages.append((f"Votre fiche « {place.name} » est-elle à jour ?", body, None, emails))
+        reminded.append(place.pk)
+    send_mass_mail(messages, fail_silently=False)
+    Place.objects.filter(pk__in=reminded).update(reminded_at=now)
+    return len(reminded)
