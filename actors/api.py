@@ -2,7 +2,9 @@
 standard export; writes are not opened here (the API denies by default)."""
 
 from django.http import HttpResponse
-from rest_framework import serializers, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -40,14 +42,51 @@ class PlaceSerializer(serializers.ModelSerializer):
             "summary", "services", "distance", "url",
         ]  # fmt: skip
 
-    def get_services(self, place):
+    def get_services(self, place) -> list[str]:
         return [o.service for o in place.offers.all() if o.service]
 
-    def get_distance(self, place):
+    def get_distance(self, place) -> str | None:
         return distance_km(place)
 
-    def get_url(self, place):
+    def get_url(self, place) -> str:
         return self.context["request"].build_absolute_uri(f"/lieux/{place.pk}/")
+
+
+class PlaceWriteSerializer(serializers.ModelSerializer):
+    """What a member may change through the API; opening hours must be valid OSM syntax."""
+
+    class Meta:
+        model = Place
+        fields = [
+            "name", "address", "address_complement", "postal_code", "phone", "website",
+            "appointment_url", "summary", "description", "opening_hours",
+        ]  # fmt: skip
+
+    def validate_opening_hours(self, value):
+        from .importers.places import opening_hours_valid
+
+        if not opening_hours_valid(value):
+            raise serializers.ValidationError(
+                "horaires illisibles : syntaxe OpenStreetMap attendue, par ex. « Mo-Fr 09:00-12:00 »"
+            )
+        return value
+
+    def update(self, instance, validated_data):
+        if "opening_hours" in validated_data:
+            instance.opening_hours_valid = True
+        return super().update(instance, validated_data)
+
+
+class CanEditPlace(permissions.BasePermission):
+    """Reading is public; changing a place is for its structure's members and hub admins."""
+
+    message = "Seuls les membres de la structure de ce lieu peuvent le modifier."
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or obj.can_edit(request.user)
 
 
 class PlaceFeatureSerializer(GeoFeatureModelSerializer):
@@ -73,12 +112,13 @@ class PlaceFeaturePagination(GeoJsonPagination):
     max_page_size = 5000
 
 
-class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
+class PlaceViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Places of digital inclusion. Filters: those of the public directory (`besoin`, `public`,
     `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu`, `distance`, `lat`/`lon`,
-    `epci`, `q`) and `bbox` (west,south,east,north). `?format=geojson` for a FeatureCollection."""
+    `epci`, `q`) and `bbox` (west,south,east,north). `?format=geojson` for a FeatureCollection.
+    Members of a place's structure may PATCH it (session or token authentication)."""
 
-    permission_classes = [AllowAny]  # the directory is public, opened on purpose
+    permission_classes = [CanEditPlace]  # public reading, members' writes, opened on purpose
     renderer_classes = [JSONRenderer, GeoJSONRenderer, BrowsableAPIRenderer]
     filter_backends = []
 
@@ -92,9 +132,14 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
 
     @property
     def geojson(self) -> bool:
-        return getattr(self.request.accepted_renderer, "format", "") == "geojson"
+        renderer = getattr(
+            self.request, "accepted_renderer", None
+        )  # absent when drawing the schema
+        return getattr(renderer, "format", "") == "geojson"
 
     def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return PlaceWriteSerializer
         return PlaceFeatureSerializer if self.geojson else PlaceSerializer
 
     @property
@@ -109,6 +154,7 @@ class PlaceExportView(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     def get(self, request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="lieux-mediation-numerique.csv"'

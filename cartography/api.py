@@ -2,6 +2,7 @@
 
 import django_filters
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework_gis.fields import GeometryField
@@ -79,15 +80,21 @@ class EPCIFilter(django_filters.FilterSet):
         return queryset.in_departement(normalize_departement_code(value))
 
 
+@extend_schema_field({"type": "object", "description": "GeoJSON (Multi)Polygon"})
+class OutlineField(GeometryField):
+    pass
+
+
 class EPCISerializer(GeoFeatureModelSerializer):
     seat_departement = serializers.CharField(source="seat_departement_code")
     communes_count = serializers.IntegerField()
     population = serializers.IntegerField(allow_null=True)
-    outline = GeometryField()
+    # The annotated outline: only the members in the asked département when one is given.
+    geometry = OutlineField(source="outline")
 
     class Meta:
         model = EPCI
-        geo_field = "outline"
+        geo_field = "geometry"
         id_field = "siren"
         fields = ["siren", "name", "legal_form", "seat_departement", "communes_count", "population"]
 

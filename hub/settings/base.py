@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "leaflet",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -171,6 +172,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -179,6 +181,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API du hub de l'inclusion numérique",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Redoc from the hub's own static files (vendored from npm), no CDN.
+    "REDOC_DIST": "/static/vendor/redoc",
 }
 
 # Map: the background tile layer is optional; the territory layers come from the hub itself.

@@ -164,3 +164,57 @@ def test_the_api_refuses_anonymous_writes(demo_places, client):
     assert client.patch(f"/api/places/{place.pk}/", {"name": "x"}).status_code in (403, 405)
     assert client.delete(f"/api/places/{place.pk}/").status_code in (403, 405)
     assert Place.objects.filter(pk=place.pk, name=place.name).exists()
+
+
+def test_members_change_their_own_places_through_the_api(demo_places, client, django_user_model):
+    from rest_framework.authtoken.models import Token
+
+    from actors.models import Membership
+
+    fablab = Place.objects.get(name="Fablab de Chartres")
+    other = Place.objects.get(name__startswith="Atelier de réemploi")
+    member = django_user_model.objects.create_user("lea", "lea@fablab.fr", "pw-solide-123")
+    Membership.objects.create(structure=fablab.structure, user=member, status="active")
+    token = Token.objects.create(user=member)
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+    response = client.patch(
+        f"/api/places/{fablab.pk}/",
+        {"opening_hours": "Sa 10:00-18:00"},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 200
+    fablab.refresh_from_db()
+    assert fablab.opening_hours == "Sa 10:00-18:00"
+
+    bad = client.patch(
+        f"/api/places/{fablab.pk}/",
+        {"opening_hours": "le samedi"},
+        content_type="application/json",
+        **auth,
+    )
+    assert bad.status_code == 400
+    assert "horaires illisibles" in bad.json()["opening_hours"][0]
+
+    denied = client.patch(
+        f"/api/places/{other.pk}/", {"name": "Pris"}, content_type="application/json", **auth
+    )
+    assert denied.status_code == 403
+    assert (
+        denied.json()["detail"]
+        == "Seuls les membres de la structure de ce lieu peuvent le modifier."
+    )
+    anonymous = client.patch(
+        f"/api/places/{other.pk}/", {"name": "Pris"}, content_type="application/json"
+    )
+    assert anonymous.status_code in (401, 403)
+    other.refresh_from_db()
+    assert other.name != "Pris"
+
+
+def test_the_api_has_its_documentation(client):
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/").content.decode()
+    assert '<redoc spec-url="/api/schema/">' in docs
+    assert "/static/vendor/redoc/bundles/redoc.standalone.js" in docs
