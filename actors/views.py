@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cartography.models import Departement
@@ -82,3 +83,37 @@ def place_detail(request, pk):
             "report_email": settings.HUB_CONTACT_EMAIL,
         },
     )
+
+
+MAX_SHEETS = 50
+
+
+def _pdf_response(places, request, filename):
+    from .sheets import render_pdf
+
+    response = HttpResponse(render_pdf(places, request), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _with_details(queryset):
+    return queryset.select_related("commune").prefetch_related(
+        Prefetch("offers", queryset=Offer.objects.order_by("position")),
+        Prefetch("stops", queryset=Stop.objects.select_related("commune")),
+    )
+
+
+def place_sheet(request, pk):
+    """The orientation sheet of one place, as a PDF."""
+    place = get_object_or_404(_with_details(Place.objects.all()), pk=pk)
+    return _pdf_response([place], request, f"fiche-lieu-{pk}.pdf")
+
+
+def selection_sheets(request):
+    """Sheets of the places a search found (its first 50), as one PDF."""
+    departement = Departement.objects.filter(code=settings.HUB_DEFAULT_DEPARTEMENT).first()
+    form = DirectoryForm(request.GET or None, departement=departement)
+    if request.GET and not form.is_valid():
+        return directory(request)
+    places = _with_details(search(form.cleaned_data if request.GET else {}).places)[:MAX_SHEETS]
+    return _pdf_response(list(places), request, "fiches-lieux.pdf")

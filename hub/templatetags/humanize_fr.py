@@ -11,3 +11,12 @@ def thousands(value) -> str:
         return f"{int(value):,}".replace(",", "\u202f")
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def phone(value: str) -> str:
+    """+33237000000 → 02 37 00 00 00 (French numbers); anything else unchanged."""
+    if value and value.startswith("+33") and len(value) == 12:
+        digits = "0" + value[3:]
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return value or ""
