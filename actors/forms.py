@@ -4,8 +4,8 @@ import datetime
 
 from django import forms
 
-from . import opening
-from .models import Place, Structure
+from . import opening, standard
+from .models import Invitation, Membership, Place, Structure
 
 DAY_CODES = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 SLOTS = 2
@@ -132,3 +132,55 @@ class OpeningHoursForm(forms.Form):
                     b.time() if b.date() == a.date() else datetime.time(23, 59)
                 )
         return initial
+
+
+def _checkboxes(label, values):
+    return forms.MultipleChoiceField(
+        label=label,
+        choices=[(v, v) for v in values],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class OffersForm(forms.Form):
+    """What the place offers, in the national standard's words."""
+
+    services = _checkboxes("Services proposés", standard.SERVICES)
+    publics = _checkboxes("Publics spécifiquement accueillis", standard.PUBLICS)
+    specific_support = _checkboxes("Prise en charge spécifique", standard.SPECIFIC_SUPPORT)
+    fees = _checkboxes("Frais à charge", standard.FEES)
+    accompaniment_modes = _checkboxes("Modalités d’accompagnement", standard.ACCOMPANIMENT_MODES)
+
+    SHARED = ("publics", "specific_support", "fees", "accompaniment_modes")
+
+    @classmethod
+    def initial_for(cls, place) -> dict:
+        offers = list(place.offers.order_by("position"))
+        initial = {"services": [o.service for o in offers if o.service]}
+        for name in cls.SHARED:
+            initial[name] = list(dict.fromkeys(v for o in offers for v in getattr(o, name)))
+        return initial
+
+    def save(self, place) -> bool:
+        first = place.offers.order_by("position").first()
+        shared = {name: self.cleaned_data[name] for name in self.SHARED}
+        # Programmes and labels are not edited here: keep what the place had.
+        shared["programmes"] = first.programmes if first else []
+        shared["labels"] = first.labels if first else []
+        return place.replace_offers(self.cleaned_data["services"], shared)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Adresse électronique de la personne à inviter")
+    role = forms.ChoiceField(
+        label="Rôle", choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+    def save(self, structure, user) -> Invitation:
+        return Invitation.objects.create(
+            structure=structure,
+            email=self.cleaned_data["email"],
+            role=self.cleaned_data["role"],
+            invited_by=user,
+        )

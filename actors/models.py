@@ -4,6 +4,8 @@ Field names follow the domain; the national standard's column names live in `sta
 the importers, which are the only places that translate between the two.
 """
 
+import secrets
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
@@ -122,6 +124,46 @@ class Membership(models.Model):
         self.save(update_fields=["status", "decided_by", "decided_at"])
 
 
+class Invitation(models.Model):
+    """A structure admin's invitation, by e-mail, to join the structure."""
+
+    structure = models.ForeignKey(Structure, models.CASCADE, related_name="invitations")
+    email = models.EmailField("adresse électronique")
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+
+    def __str__(self):
+        return f"{self.email} → {self.structure}"
+
+    def accept(self, user) -> Membership:
+        membership, _ = Membership.objects.update_or_create(
+            structure=self.structure,
+            user=user,
+            defaults={
+                "role": self.role,
+                "status": Membership.Status.ACTIVE,
+                "decided_by": self.invited_by,
+                "decided_at": timezone.now(),
+            },
+        )
+        self.accepted_by, self.accepted_at = user, timezone.now()
+        self.save(update_fields=["accepted_by", "accepted_at"])
+        return membership
+
+
 class PlaceQuerySet(models.QuerySet):
     def within(self, territory):
         """Places in a commune, an EPCI or a département."""
@@ -237,9 +279,28 @@ class Place(models.Model):
     def can_edit(self, user) -> bool:
         return self.structure.can_edit(user)
 
+    def replace_offers(self, services: list[str], shared: dict) -> bool:
+        """Make the offers one per service, each with the `shared` lists (publics, fees…);
+        a place with no service but such lists keeps them on one unnamed offer.
+        Returns whether anything changed."""
+        wanted = offer_rows(services, shared)
+        fields = ["service", "position", *shared]
+        current = [{f: getattr(o, f) for f in fields} for o in self.offers.order_by("position")]
+        if current == wanted:
+            return False
+        self.offers.all().delete()
+        Offer.objects.bulk_create(Offer(place=self, **offer) for offer in wanted)
+        return True
+
     def confirm(self, when=None):
         self.confirmed_at = when or timezone.now()
         self.save(update_fields=["confirmed_at"])
+
+
+def offer_rows(services: list[str], shared: dict) -> list[dict]:
+    """The offers a place makes: one per service, each with the same publics, fees, etc."""
+    services = services or ([""] if any(shared.values()) else [])
+    return [{"service": s, "position": i, **shared} for i, s in enumerate(services)]
 
 
 class PlaceSource(models.Model):

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .forms import ClaimForm, OpeningHoursForm, PlaceForm
-from .models import DuplicateCandidate, Membership, Place
+from .forms import ClaimForm, InvitationForm, OffersForm, OpeningHoursForm, PlaceForm
+from .models import DuplicateCandidate, Invitation, Membership, Place, Structure
 
 
 def decidable_requests(user):
@@ -21,7 +23,11 @@ def decidable_requests(user):
 
 @login_required
 def my_space(request):
-    memberships = request.user.memberships.select_related("structure").order_by("structure__name")
+    memberships = list(
+        request.user.memberships.select_related("structure").order_by("structure__name")
+    )
+    for membership in memberships:
+        membership.can_invite = membership.structure.can_manage_members(request.user)
     active = [m.structure_id for m in memberships if m.status == Membership.Status.ACTIVE]
     places = Place.objects.filter(structure__in=active).select_related("commune", "structure")
     if request.user.is_hub_admin:
@@ -96,13 +102,15 @@ def edit_place(request, pk):
     data = request.POST if request.method == "POST" else None
     form = PlaceForm(data, instance=place, prefix="place")
     hours = OpeningHoursForm(data, initial=initial or {}, prefix="hours")
-    if request.method == "POST" and form.is_valid() and hours.is_valid():
+    offers = OffersForm(data, initial=OffersForm.initial_for(place), prefix="offers")
+    if request.method == "POST" and all(f.is_valid() for f in (form, hours, offers)):
         with transaction.atomic():
             place = form.save(commit=False)
             if initial is not None or hours.to_osm():
                 place.opening_hours = hours.to_osm()
                 place.opening_hours_valid = True
             place.save()
+            offers.save(place)
         messages.success(request, "Fiche enregistrée : elle est visible tout de suite.")
         return redirect("directory-place", pk=place.pk)
     return render(
@@ -113,6 +121,7 @@ def edit_place(request, pk):
             "place": place,
             "form": form,
             "hours": hours,
+            "offers": offers,
             "hours_unfit": initial is None,
         },
     )
@@ -146,4 +155,44 @@ def place_history(request, pk):
         request,
         "actors/space/history.html",
         {"title": f"Historique de « {place.name} »", "place": place, "changes": changes},
+    )
+
+
+@login_required
+def invite(request, pk):
+    structure = get_object_or_404(Structure, pk=pk)
+    if not structure.can_manage_members(request.user):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitation = form.save(structure, request.user)
+        link = request.build_absolute_uri(reverse("space-accept", args=[invitation.token]))
+        send_mail(
+            f"Invitation à rejoindre « {structure.name} » sur le hub de l’inclusion numérique",
+            f"Bonjour,\n\n{request.user.get_username()} vous invite à tenir à jour la fiche de "
+            f"« {structure.name} ». Créez votre compte ou connectez-vous, puis suivez ce lien :\n"
+            f"{link}\n",
+            None,
+            [invitation.email],
+        )
+        messages.success(request, f"Invitation envoyée à {invitation.email}.")
+        return redirect("space")
+    return render(
+        request,
+        "actors/space/invite.html",
+        {"title": f"Inviter dans « {structure.name} »", "form": form, "structure": structure},
+    )
+
+
+@login_required
+def accept(request, token):
+    invitation = get_object_or_404(Invitation, token=token, accepted_at=None)
+    if request.method == "POST":
+        invitation.accept(request.user)
+        messages.success(request, f"Vous avez rejoint « {invitation.structure.name} ».")
+        return redirect("space")
+    return render(
+        request,
+        "actors/space/accept.html",
+        {"title": "Rejoindre une structure", "invitation": invitation},
     )

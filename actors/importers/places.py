@@ -34,7 +34,7 @@ from hub.imports import (
 
 from .. import legacy, standard
 from ..geocoding import geocode
-from ..models import DuplicateCandidate, Offer, Place, PlaceSource, Structure
+from ..models import DuplicateCandidate, Offer, Place, PlaceSource, Structure, offer_rows
 
 SAME_SIRET_METRES = 100
 SIMILAR_NAME_METRES = 50
@@ -216,8 +216,7 @@ class PlaceImporter:
 
     def offers_for(self, values) -> list[dict]:
         shared = {field: values[column] for column, field in OFFER_FIELDS.items()}
-        services = values["services"] or ([""] if any(shared.values()) else [])
-        return [{"service": s, "position": i, **shared} for i, s in enumerate(services)]
+        return offer_rows(values["services"], shared)
 
     def structure_for(self, values, place: Place | None) -> Structure:
         siret = "" if values["pivot"] in (None, standard.NO_SIRET) else values["pivot"]
@@ -235,18 +234,6 @@ class PlaceImporter:
             structure.parent_network = parent
             structure.save(update_fields=["parent_network"])
         return structure
-
-    def sync_offers(self, place: Place, wanted: list[dict]) -> bool:
-        current = [
-            {"service": o.service, "position": o.position}
-            | {f: getattr(o, f) for f in OFFER_FIELDS.values()}
-            for o in place.offers.order_by("position")
-        ]
-        if current == wanted:
-            return False
-        place.offers.all().delete()
-        Offer.objects.bulk_create(Offer(place=place, **offer) for offer in wanted)
-        return True
 
     def import_row(self, line, values) -> None:
         source = self.source or values["source"] or "import"
@@ -284,7 +271,8 @@ class PlaceImporter:
             setattr(place, f, fields[f])
         if changed:
             place.save(update_fields=changed)
-        if self.sync_offers(place, offers) or changed:
+        shared = {field: values[column] for column, field in OFFER_FIELDS.items()}
+        if place.replace_offers(values["services"], shared) or changed:
             self.counts.updated += 1
         else:
             self.counts.unchanged += 1

@@ -46,6 +46,10 @@ EDIT = {
     "hours-Sa_1_end": "12:30",
     "hours-Sa_2_start": "14:00",
     "hours-Sa_2_end": "18:00",
+    "offers-services": ["Loisirs et créations numériques", "Compréhension du monde numérique"],
+    "offers-publics": ["Jeunes", "Étudiants"],
+    "offers-fees": ["Payant"],
+    "offers-accompaniment_modes": ["Dans un atelier collectif", "En autonomie"],
 }
 
 
@@ -173,3 +177,44 @@ def test_signup_makes_a_mediateur(client, django_user_model):
     assert response.status_code == 302 and response["Location"] == "/espace/rejoindre/"
     user = django_user_model.objects.get(username="lea")
     assert user.has_role(roles.MEDIATEURS)
+
+
+def test_a_member_changes_what_the_place_offers(world, client):
+    client.force_login(world["member"])
+    place = world["fablab"]
+    form = client.get(f"/espace/lieux/{place.pk}/modifier/").content.decode()
+    assert 'value="Loisirs et créations numériques" id="id_offers-services_5" checked' in form
+    changed = {
+        **EDIT,
+        "offers-services": ["Utilisation sécurisée du numérique"],
+        "offers-publics": ["Seniors"],
+    }
+    client.post(f"/espace/lieux/{place.pk}/modifier/", changed)
+    offers = list(place.offers.order_by("position"))
+    assert [o.service for o in offers] == ["Utilisation sécurisée du numérique"]
+    assert offers[0].publics == ["Seniors"] and offers[0].fees == ["Payant"]
+    page = client.get(f"/lieux/{place.pk}/").content.decode()
+    assert "<li>Utilisation sécurisée du numérique</li>" in page
+    assert "<li>Loisirs et créations numériques</li>" not in page
+
+
+def test_structure_admins_invite_members_by_email(world, client, django_user_model):
+    from django.core import mail
+
+    structure = world["fablab"].structure
+    client.force_login(world["member"])  # a plain member cannot invite
+    assert client.get(f"/espace/structures/{structure.pk}/inviter/").status_code == 403
+    client.force_login(world["admin"])
+    client.post(
+        f"/espace/structures/{structure.pk}/inviter/", {"email": "tom@fablab.fr", "role": "member"}
+    )
+    assert mail.outbox[0].to == ["tom@fablab.fr"]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/espace/invitation/" in line)
+    path = link.split("testserver", 1)[1]
+    tom = django_user_model.objects.create_user("tom", "tom@fablab.fr", "pw-solide-123")
+    client.force_login(tom)
+    assert "Rejoindre « Fablab de Chartres »" in client.get(path).content.decode()
+    client.post(path)
+    assert Membership.objects.get(user=tom, structure=structure).status == "active"
+    assert client.get(f"/espace/lieux/{world['fablab'].pk}/modifier/").status_code == 200
+    assert client.get(path).status_code == 404  # used once
