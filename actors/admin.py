@@ -64,9 +64,42 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(DuplicateCandidate)
 class DuplicateCandidateAdmin(admin.ModelAdmin):
+    """The moderation queue of look-alikes found by imports: merge, or keep apart."""
+
     list_display = ["__str__", "source", "external_id", "reason", "status", "created_at"]
     list_filter = ["status"]
     raw_id_fields = ["place"]
+    actions = ["merge", "keep_apart"]
+
+    @admin.action(description="Fusionner avec le lieu existant")
+    def merge(self, request, queryset):
+        done = 0
+        for candidate in queryset.filter(status=DuplicateCandidate.Status.PENDING):
+            PlaceSource.objects.get_or_create(
+                source=candidate.source,
+                external_id=candidate.external_id,
+                defaults={"place": candidate.place},
+            )
+            candidate.status = DuplicateCandidate.Status.MERGED
+            candidate.save(update_fields=["status"])
+            done += 1
+        self.message_user(request, f"{done} ligne(s) fusionnée(s) avec le lieu existant.")
+
+    @admin.action(description="Créer un lieu à part")
+    def keep_apart(self, request, queryset):
+        from .importers.places import create_from_row
+
+        done = 0
+        for candidate in queryset.filter(status=DuplicateCandidate.Status.PENDING):
+            try:
+                create_from_row(candidate.row, candidate.source)
+            except ValueError as exc:
+                self.message_user(request, f"{candidate} : {exc}", level="error")
+                continue
+            candidate.status = DuplicateCandidate.Status.CREATED
+            candidate.save(update_fields=["status"])
+            done += 1
+        self.message_user(request, f"{done} lieu(x) créé(s) à part.")
 
 
 class ImportRunInline(admin.TabularInline):

@@ -263,6 +263,12 @@ class PlaceImporter:
             if len(self.pending) >= BATCH_SIZE:
                 self.flush()
             return
+        origin = PlaceSource.objects.filter(place_id=place_id).order_by("pk")
+        if origin.values_list("source", "external_id").first() != (source, external_id):
+            # A merged look-alike: the place keeps the values of the source it came from.
+            self.report.note("Lignes d’un doublon fusionné (le lieu garde sa source d’origine)")
+            self.counts.unchanged += 1
+            return
         place = Place.objects.select_related("structure").get(pk=place_id)
         structure = self.structure_for(values, place)
         fields["structure_id"] = structure.pk
@@ -491,3 +497,17 @@ def import_places(
             importer.import_row(line, values)
         importer.flush()
     return report
+
+
+def create_from_row(raw: dict[str, str], source: str) -> Place:
+    """Create a place from a row held for moderation, without looking for look-alikes again:
+    a person decided it is a place of its own."""
+    row = standard.check_row(raw)
+    if row.problems:
+        raise ValueError("; ".join(f"{field} : {reason}" for field, reason in row.problems))
+    with transaction.atomic():
+        importer = PlaceImporter(source, ImportReport("Modération"))
+        importer.import_row("modération", row.values)
+        pending, importer.pending = importer.pending, []
+        importer.create(pending)
+    return pending[0].place

@@ -288,3 +288,26 @@ def test_a_configured_geocoder_places_rows_without_coordinates(
     assert not fablab.location_approximate
     assert report.notes["Lieux géocodés (API Adresse)"] == 1
     assert Offer.objects.filter(place=fablab).count() == 1
+
+
+def test_an_administrator_settles_look_alikes_in_the_moderation_queue(
+    territory_28, places_v1, tmp_path, admin_client
+):
+    import_places(places_v1)
+    header = places_v1.read_text(encoding="utf-8").splitlines()[0]
+    rows = [
+        "z1,00000000000000,Mediatheque l’Apostrophe,Chartres,28000,28085,1 bd Viollette,,48.4470,1.4891,,,,,,,,Ville,,,2024-05-01,,,,,,,,,,,",
+        "z2,00000000000000,Mediatheque Apostrophe,Chartres,28000,28085,1 bd Viollette,,48.4471,1.4890,,,,,,,,Ville,,,2024-05-01,,,,,,,,,,,",
+    ]
+    path = tmp_path / "ville.csv"
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    import_places(path)
+    merge, apart = DuplicateCandidate.objects.order_by("external_id")
+    url = "/admin/actors/duplicatecandidate/"
+    admin_client.post(url, {"action": "merge", "_selected_action": [merge.pk]})
+    admin_client.post(url, {"action": "keep_apart", "_selected_action": [apart.pk]})
+    assert PlaceSource.objects.get(source="Ville", external_id="z1").place == merge.place
+    created = Place.objects.get(sources__source="Ville", sources__external_id="z2")
+    assert created != apart.place and created.name == "Mediatheque Apostrophe"
+    assert set(DuplicateCandidate.objects.values_list("status", flat=True)) == {"merged", "created"}
+    assert import_places(path).count("Lieux").unchanged == 2  # both now known: nothing queued again
