@@ -4,8 +4,10 @@ import datetime
 
 from django import forms
 
+from cartography.models import Commune
+
 from . import opening, standard
-from .models import Invitation, Membership, Place, Structure
+from .models import Invitation, Membership, Place, Stop, Structure
 
 DAY_CODES = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 SLOTS = 2
@@ -184,3 +186,40 @@ class InvitationForm(forms.Form):
             role=self.cleaned_data["role"],
             invited_by=user,
         )
+
+
+class StopForm(forms.ModelForm):
+    class Meta:
+        model = Stop
+        fields = ["commune", "label", "opening_hours"]
+        widgets = {"opening_hours": forms.TextInput()}
+        help_texts = {
+            "opening_hours": "Syntaxe OpenStreetMap, par ex. « Tu 09:30-12:00 » ou « 2026 Dec 01 14:00-17:00 »"
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.order_by("name")
+
+    def clean_opening_hours(self):
+        from .importers.places import opening_hours_valid
+
+        value = self.cleaned_data["opening_hours"].strip()
+        if not opening_hours_valid(value):
+            raise forms.ValidationError(
+                "Jours et horaires illisibles : par exemple « Tu 09:30-12:00 »."
+            )
+        return value
+
+    def save(self, commit=True):
+        stop = super().save(commit=False)
+        if stop.location is None or "commune" in self.changed_data:
+            stop.location = (
+                stop.commune.geometry.point_on_surface if stop.commune.geometry else None
+            )
+        if commit:
+            stop.save()
+        return stop
+
+
+StopFormSet = forms.inlineformset_factory(Place, Stop, form=StopForm, extra=1, can_delete=True)

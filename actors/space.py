@@ -9,7 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .forms import ClaimForm, InvitationForm, OffersForm, OpeningHoursForm, PlaceForm
+from .forms import (
+    ClaimForm,
+    InvitationForm,
+    OffersForm,
+    OpeningHoursForm,
+    PlaceForm,
+    StopFormSet,
+)
 from .models import DuplicateCandidate, Invitation, Membership, Place, Structure
 
 
@@ -103,7 +110,9 @@ def edit_place(request, pk):
     form = PlaceForm(data, instance=place, prefix="place")
     hours = OpeningHoursForm(data, initial=initial or {}, prefix="hours")
     offers = OffersForm(data, initial=OffersForm.initial_for(place), prefix="offers")
-    if request.method == "POST" and all(f.is_valid() for f in (form, hours, offers)):
+    stops = StopFormSet(data, instance=place, prefix="stops") if place.is_itinerant else None
+    forms_ = [f for f in (form, hours, offers, stops) if f is not None]
+    if request.method == "POST" and all(f.is_valid() for f in forms_):
         with transaction.atomic():
             place = form.save(commit=False)
             if initial is not None or hours.to_osm():
@@ -111,6 +120,8 @@ def edit_place(request, pk):
                 place.opening_hours_valid = True
             place.save()
             offers.save(place)
+            if stops is not None:
+                stops.save()
         messages.success(request, "Fiche enregistrée : elle est visible tout de suite.")
         return redirect("directory-place", pk=place.pk)
     return render(
@@ -122,6 +133,7 @@ def edit_place(request, pk):
             "form": form,
             "hours": hours,
             "offers": offers,
+            "stops": stops,
             "hours_unfit": initial is None,
         },
     )

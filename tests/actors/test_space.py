@@ -218,3 +218,59 @@ def test_structure_admins_invite_members_by_email(world, client, django_user_mod
     assert Membership.objects.get(user=tom, structure=structure).status == "active"
     assert client.get(f"/espace/lieux/{world['fablab'].pk}/modifier/").status_code == 200
     assert client.get(path).status_code == 404  # used once
+
+
+def test_members_of_an_itinerant_place_edit_its_stops(world, client):
+    from actors.models import Stop
+    from cartography.models import Commune
+
+    bus = Place.objects.get(name__startswith="Bus numérique")
+    member = world["other"]
+    Membership.objects.create(structure=bus.structure, user=member, status="active")
+    client.force_login(member)
+    assert (
+        "Arrêts du lieu itinérant"
+        in client.get(f"/espace/lieux/{bus.pk}/modifier/").content.decode()
+    )
+    stops = list(bus.stops.order_by("pk"))
+    data = {
+        "place-name": bus.name,
+        "place-address": bus.address,
+        "place-postal_code": bus.postal_code,
+        "hours-Tu_1_start": "09:30",
+        "hours-Tu_1_end": "12:00",
+        "offers-services": ["Aide aux démarches administratives"],
+        "stops-TOTAL_FORMS": str(len(stops) + 1),
+        "stops-INITIAL_FORMS": str(len(stops)),
+    }
+    for i, stop in enumerate(stops):
+        data |= {
+            f"stops-{i}-id": stop.pk,
+            f"stops-{i}-commune": stop.commune_id,
+            f"stops-{i}-label": stop.label,
+            f"stops-{i}-opening_hours": stop.opening_hours,
+        }
+    data["stops-0-DELETE"] = "on"
+    data["stops-1-opening_hours"] = "2026 Dec 01 14:00-17:00"
+    brou = Commune.objects.get(code="28061")
+    new = len(stops)
+    data |= {
+        f"stops-{new}-commune": brou.pk,
+        f"stops-{new}-label": "Parking du marché",
+        f"stops-{new}-opening_hours": "Sa 09:00-12:00",
+    }
+
+    bad = client.post(
+        f"/espace/lieux/{bus.pk}/modifier/", {**data, f"stops-{new}-opening_hours": "samedi matin"}
+    )
+    assert "Jours et horaires illisibles" in bad.content.decode()
+    assert bus.stops.count() == len(stops)
+
+    client.post(f"/espace/lieux/{bus.pk}/modifier/", data)
+    assert not Stop.objects.filter(pk=stops[0].pk).exists()
+    assert Stop.objects.get(pk=stops[1].pk).opening_hours == "2026 Dec 01 14:00-17:00"
+    added = bus.stops.get(commune=brou)
+    assert added.location is not None and brou.geometry.contains(added.location)
+    page = client.get(f"/lieux/{bus.pk}/").content.decode()
+    assert "<strong>Brou</strong>, Parking du marché : samedi 9 h – 12 h" in page
+    assert "2026 Dec 01 14:00-17:00" in page  # a dated stop outside this week: as written
