@@ -251,7 +251,7 @@ def test_members_of_an_itinerant_place_edit_its_stops(world, client):
             f"stops-{i}-opening_hours": stop.opening_hours,
         }
     data["stops-0-DELETE"] = "on"
-    data["stops-1-opening_hours"] = "2026 Dec 01 14:00-17:00"
+    data["stops-1-opening_hours"] = "2031 Dec 02 14:00-17:00"
     brou = Commune.objects.get(code="28061")
     new = len(stops)
     data |= {
@@ -268,9 +268,9 @@ def test_members_of_an_itinerant_place_edit_its_stops(world, client):
 
     client.post(f"/espace/lieux/{bus.pk}/modifier/", data)
     assert not Stop.objects.filter(pk=stops[0].pk).exists()
-    assert Stop.objects.get(pk=stops[1].pk).opening_hours == "2026 Dec 01 14:00-17:00"
+    assert Stop.objects.get(pk=stops[1].pk).opening_hours == "2031 Dec 02 14:00-17:00"
     added = bus.stops.get(commune=brou)
     assert added.location is not None and brou.geometry.contains(added.location)
     page = client.get(f"/lieux/{bus.pk}/").content.decode()
     assert "<strong>Brou</strong>, Parking du marché : samedi 9 h – 12 h" in page
-    assert "2026 Dec 01 14:00-17:00" in page  # a dated stop outside this week: as written
+    assert "2031 Dec 02 14:00-17:00" in page  # a dated stop outside this week: as written
