@@ -19,19 +19,43 @@ class ClaimForm(forms.Form):
         max_length=20,
         help_text="14 chiffres, sans espace ; ou W suivi de 9 caractères pour une association.",
     )
+    name = forms.CharField(
+        label="Nom de la structure (si elle n’est pas encore dans le hub)",
+        max_length=250,
+        required=False,
+        help_text="Votre demande proposera alors cette nouvelle structure aux administrateurs du hub.",
+    )
 
     def clean_siret(self):
         siret = self.cleaned_data["siret"].replace(" ", "").upper()
-        if not 9 <= len(siret) <= 14:
+        if not 9 <= len(siret) <= 14 or not siret.isalnum():
             raise forms.ValidationError("Un SIRET a 14 chiffres ; un RNA, W suivi de 9 caractères.")
-        structure = Structure.objects.filter(siret=siret).first()
-        if structure is None:
-            raise forms.ValidationError(
-                f"Aucune structure du hub n’a le SIRET « {siret} ». Vérifiez-le, ou écrivez aux "
-                "administrateurs du hub pour faire ajouter votre structure."
-            )
-        self.structure = structure
         return siret
+
+    def clean(self):
+        data = super().clean()
+        siret = data.get("siret")
+        self.structure = Structure.objects.filter(siret=siret).first() if siret else None
+        if siret and self.structure is None and not data.get("name"):
+            self.add_error(
+                "siret",
+                f"Aucune structure du hub n’a le SIRET « {siret} ». Vérifiez-le, ou indiquez le "
+                "nom de la structure pour la proposer.",
+            )
+        return data
+
+    def structure_for(self, user) -> Structure:
+        if self.structure is None:
+            self.structure = Structure.objects.create(
+                name=self.cleaned_data["name"], siret=self.cleaned_data["siret"], proposed_by=user
+            )
+        return self.structure
+
+
+class NewPlaceForm(forms.Form):
+    """Where a new place is: it is put on the map from its address, else its commune."""
+
+    commune = forms.ModelChoiceField(label="Commune", queryset=Commune.objects.order_by("name"))
 
 
 class PlaceForm(forms.ModelForm):

@@ -44,6 +44,15 @@ class Structure(models.Model):
     email = models.EmailField("adresse électronique", blank=True)
     website = models.URLField("site internet", max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="proposée par",
+        help_text="une structure proposée par un médiateur, à valider avec sa demande",
+    )
     history = HistoricalRecords()
 
     class Meta:

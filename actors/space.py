@@ -2,21 +2,25 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .forms import (
     ClaimForm,
     InvitationForm,
+    NewPlaceForm,
     OffersForm,
     OpeningHoursForm,
     PlaceForm,
     StopFormSet,
 )
+from .geocoding import geocode
 from .models import DuplicateCandidate, Invitation, Membership, Place, Structure
 
 
@@ -58,7 +62,7 @@ def my_space(request):
 def claim(request):
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        structure = form.structure
+        structure = form.structure_for(request.user)
         role = Membership.Role.MEMBER if structure.has_admin() else Membership.Role.ADMIN
         membership, created = Membership.objects.get_or_create(
             structure=structure, user=request.user, defaults={"role": role}
@@ -207,4 +211,48 @@ def accept(request, token):
         request,
         "actors/space/accept.html",
         {"title": "Rejoindre une structure", "invitation": invitation},
+    )
+
+
+@login_required
+def new_place(request, pk):
+    """A member adds a place to their structure."""
+    structure = get_object_or_404(Structure, pk=pk)
+    if not structure.can_edit(request.user):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    where = NewPlaceForm(data, prefix="where")
+    form = PlaceForm(data, prefix="place")
+    hours = OpeningHoursForm(data, prefix="hours")
+    offers = OffersForm(data, prefix="offers")
+    if request.method == "POST" and all(f.is_valid() for f in (where, form, hours, offers)):
+        commune = where.cleaned_data["commune"]
+        place = form.save(commit=False)
+        found = geocode(place.address, place.postal_code, commune.name)
+        with transaction.atomic():
+            place.structure = structure
+            place.commune = commune
+            place.commune_name = commune.name
+            place.location = (
+                Point(*found, srid=4326) if found else commune.geometry.point_on_surface
+            )
+            place.location_approximate = found is None
+            place.opening_hours = hours.to_osm()
+            place.updated_on = timezone.localdate()
+            place.confirmed_at = timezone.now()
+            place.save()
+            offers.save(place)
+        messages.success(request, f"« {place.name} » est ajouté à l’annuaire.")
+        return redirect("directory-place", pk=place.pk)
+    return render(
+        request,
+        "actors/space/edit_place.html",
+        {
+            "title": f"Ajouter un lieu à « {structure.name} »",
+            "heading": f"Ajouter un lieu à « {structure.name} »",
+            "where": where,
+            "form": form,
+            "hours": hours,
+            "offers": offers,
+        },
     )

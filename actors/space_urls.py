@@ -7,6 +7,7 @@ urlpatterns = [
     path("rejoindre/", space.claim, name="space-claim"),
     path("demandes/<int:pk>/", space.decide, name="space-decide"),
     path("structures/<int:pk>/inviter/", space.invite, name="space-invite"),
+    path("structures/<int:pk>/lieux/nouveau/", space.new_place, name="space-new-place"),
     path("invitation/<str:token>/", space.accept, name="space-accept"),
     path("lieux/<int:pk>/modifier/", space.edit_place, name="space-edit-place"),
     path("lieux/<int:pk>/confirmer/", space.confirm_place, name="space-confirm-place"),

@@ -274,3 +274,49 @@ def test_members_of_an_itinerant_place_edit_its_stops(world, client):
     page = client.get(f"/lieux/{bus.pk}/").content.decode()
     assert "<strong>Brou</strong>, Parking du marché : samedi 9 h – 12 h" in page
     assert "2031 Dec 02 14:00-17:00" in page  # a dated stop outside this week: as written
+
+
+def test_a_new_structure_is_proposed_then_gets_its_first_place(world, client, django_user_model):
+    newcomer = django_user_model.objects.create_user("ines", "ines@asso.fr", "pw-solide-123")
+    client.force_login(newcomer)
+    client.post("/espace/rejoindre/", {"siret": "W281000999", "name": "Clic Seniors Beauce"})
+    structure = Structure.objects.get(siret="W281000999")
+    assert structure.proposed_by == newcomer
+    claim = Membership.objects.get(user=newcomer)
+    assert (claim.role, claim.status) == ("admin", "pending")
+    assert client.get(f"/espace/structures/{structure.pk}/lieux/nouveau/").status_code == 403
+
+    client.force_login(world["hub"])
+    assert "nouvelle structure proposée" in client.get("/espace/").content.decode()
+    client.post(f"/espace/demandes/{claim.pk}/", {"decision": "approve"})
+
+    client.force_login(newcomer)
+    from cartography.models import Commune
+
+    bonneval = Commune.objects.get(code="28051")
+    response = client.post(
+        f"/espace/structures/{structure.pk}/lieux/nouveau/",
+        {
+            "where-commune": bonneval.pk,
+            "place-name": "Clic Seniors — salle des fêtes",
+            "place-address": "Place de l’Église",
+            "place-postal_code": "28800",
+            "hours-Th_1_start": "14:00",
+            "hours-Th_1_end": "17:00",
+            "offers-services": ["Maîtrise des outils numériques du quotidien"],
+            "offers-publics": ["Seniors"],
+        },
+    )
+    place = Place.objects.get(structure=structure)
+    assert response["Location"] == f"/lieux/{place.pk}/"
+    assert place.commune == bonneval and place.location_approximate
+    assert place.opening_hours == "Th 14:00-17:00"
+    html = client.get("/lieux/", {"lieu": "Bonneval"}).content.decode()
+    assert "Clic Seniors — salle des fêtes" in html
+
+
+def test_a_malformed_siret_is_refused_next_to_the_field(world, client):
+    client.force_login(world["dsden"])
+    html = client.post("/espace/rejoindre/", {"siret": "12-34", "name": "X"}).content.decode()
+    assert "Un SIRET a 14 chiffres" in html
+    assert not Structure.objects.filter(name="X").exists()
