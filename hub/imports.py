@@ -267,3 +267,71 @@ def sync_rows(model, key_field: str, rows: dict, counts: Counts) -> dict:
                 counts.unchanged += 1
         result[key] = obj
     return result
+
+
+def copy_insert(model, objs: list) -> list:
+    """Insert new model instances with PostgreSQL COPY (ids taken from the table's sequence),
+    and their django-simple-history "created" rows when the model keeps a history.
+
+    Much faster than bulk_create for large imports; the instances get their ids.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    if not objs:
+        return objs
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    now = timezone.now()
+    fields = meta.concrete_fields
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                setattr(obj, f.attname, now)
+        obj._state.adding = False
+    _copy(
+        meta.db_table,
+        [f.column for f in fields],
+        ([_db(getattr(o, f.attname)) for f in fields] for o in objs),
+    )
+    history = getattr(model, "history", None)
+    if history is not None:
+        hmeta = history.model._meta
+        hfields = [f for f in hmeta.concrete_fields if f.attname != "history_id"]
+        extra = {
+            "history_date": now,
+            "history_type": "+",
+            "history_change_reason": None,
+            "history_user_id": None,
+        }
+        rows = (
+            [
+                _db(extra[f.attname] if f.attname in extra else getattr(o, f.attname))
+                for f in hfields
+            ]
+            for o in objs
+        )
+        _copy(hmeta.db_table, [f.column for f in hfields], rows)
+    return objs
+
+
+def _db(value):
+    return value.ewkt if isinstance(value, GEOSGeometry) else value
+
+
+def _copy(table: str, columns: list[str], rows) -> None:
+    from django.db import connection
+
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)

@@ -26,6 +26,7 @@ from hub.imports import (
     ImportFileError,
     ImportReport,
     Progress,
+    copy_insert,
     iter_csv,
     no_progress,
     read_json,
@@ -409,16 +410,17 @@ class PlaceImporter:
         self.structures |= structures
         self.report.count("Structures").created += len(new_structures)
         places = [Place(structure=row.structure, **row.fields) for row in rows]
-        bulk_create_with_history(places, Place, batch_size=BATCH_SIZE)
+        copy_insert(Place, places)
         offers = []
         for row, place in zip(rows, places, strict=True):
             row.place = place
             self.known[(row.source, row.external_id)] = place.pk
             offers += [Offer(place=place, **offer) for offer in row.offers]
-        PlaceSource.objects.bulk_create(
-            PlaceSource(place=r.place, source=r.source, external_id=r.external_id) for r in rows
+        copy_insert(
+            PlaceSource,
+            [PlaceSource(place=r.place, source=r.source, external_id=r.external_id) for r in rows],
         )
-        bulk_create_with_history(offers, Offer, batch_size=BATCH_SIZE)
+        copy_insert(Offer, offers)
         self.counts.created += len(rows)
         self.check_duplicates = self.check_duplicates or bool(rows)
 
