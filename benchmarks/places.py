@@ -31,8 +31,9 @@ def ensure_database():
     with psycopg.connect(
         host=str(ROOT / "var" / "run"), user="hub", dbname="postgres", autocommit=True
     ) as c:
-        if not c.execute("select 1 from pg_database where datname='hub_bench'").fetchone():
-            c.execute("create database hub_bench")
+        # A fresh database each run, so figures do not depend on what earlier runs left behind.
+        c.execute("drop database if exists hub_bench")
+        c.execute("create database hub_bench")
 
 
 def p95(samples):
@@ -65,14 +66,11 @@ def main():
     from actors.demo import KINDS, row_for
     from actors.directory import search
     from actors.importers.places import import_places
-    from actors.models import Place, Structure
     from cartography.importers.territory import TerritorySources, import_territory
     from cartography.models import Commune
 
     call_command("migrate", verbosity=0)
     import_territory("28", TerritorySources.demo())
-    Place.objects.all().delete()
-    Structure.objects.all().delete()
 
     rng = random.Random(1)
     communes = list(Commune.objects.all())

@@ -18,7 +18,6 @@ from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
 from opening_hours import OpeningHours
-from simple_history.utils import bulk_create_with_history
 
 from cartography.models import Commune
 from cartography.services import CommuneResolver
@@ -406,7 +405,7 @@ class PlaceImporter:
                 if siret:
                     structures[siret] = structure
             row.structure = structure
-        bulk_create_with_history(new_structures, Structure, batch_size=BATCH_SIZE)
+        copy_insert(Structure, new_structures)
         self.structures |= structures
         self.report.count("Structures").created += len(new_structures)
         places = [Place(structure=row.structure, **row.fields) for row in rows]
@@ -423,6 +422,18 @@ class PlaceImporter:
         copy_insert(Offer, offers)
         self.counts.created += len(rows)
         self.check_duplicates = self.check_duplicates or bool(rows)
+        if len(rows) >= 100:
+            # Rows COPY'd in bulk leave the planner's statistics behind: without this, the next
+            # batch's neighbour query, and the directory's searches, may scan instead of using
+            # their indexes.
+            with connection.cursor() as cursor:
+                for table in (
+                    "actors_place",
+                    "actors_structure",
+                    "actors_offer",
+                    "actors_placesource",
+                ):
+                    cursor.execute(f"ANALYZE {table}")
 
 
 @dataclass
