@@ -149,6 +149,7 @@ class PlaceImporter:
         self.check_duplicates = Place.objects.exists()
         self.known: dict[tuple[str, str], int] = {}
         self.pending: list[NewRow] = []
+        self.analyzed_at = 0
         self.centres: dict[int, Point | None] = {}
 
     def load_known(self, sources: set[str]) -> None:
@@ -297,7 +298,7 @@ class PlaceImporter:
             twin, kind = self.look_alike(row, neighbours.get(index, []), grid)
             if twin is None:
                 accepted.append(row)
-                grid.setdefault(_cell(row.point), []).append(row)
+                grid.setdefault(_cell(row.xy), []).append(row)
             elif isinstance(twin, NewRow):
                 later.append((row, twin, kind))
             else:
@@ -324,8 +325,8 @@ class PlaceImporter:
                 """,
                 [
                     list(range(len(rows))),
-                    [r.point.x for r in rows],
-                    [r.point.y for r in rows],
+                    [r.xy[0] for r in rows],
+                    [r.xy[1] for r in rows],
                     SAME_SIRET_METRES,
                 ],
             )
@@ -340,7 +341,7 @@ class PlaceImporter:
         real_siret = bool(siret) and siret != standard.NO_SIRET
         name = standard.fold(row.values["nom"])
         candidates = [(pid, pname, psiret, metres) for pid, pname, psiret, metres in known]
-        cx, cy = _cell(row.point)
+        cx, cy = _cell(row.xy)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for other in grid.get((cx + dx, cy + dy), []):
@@ -349,7 +350,7 @@ class PlaceImporter:
                             other,
                             other.values["nom"],
                             other.values["pivot"],
-                            _metres(row.point, other.point),
+                            _metres(row.xy, other.xy),
                         )
                     )
         for target, _, other_siret, metres in candidates:
@@ -422,18 +423,17 @@ class PlaceImporter:
         copy_insert(Offer, offers)
         self.counts.created += len(rows)
         self.check_duplicates = self.check_duplicates or bool(rows)
-        if len(rows) >= 100:
-            # Rows COPY'd in bulk leave the planner's statistics behind: without this, the next
-            # batch's neighbour query, and the directory's searches, may scan instead of using
-            # their indexes.
-            with connection.cursor() as cursor:
-                for table in (
-                    "actors_place",
-                    "actors_structure",
-                    "actors_offer",
-                    "actors_placesource",
-                ):
-                    cursor.execute(f"ANALYZE {table}")
+        if self.counts.created >= max(100, 2 * self.analyzed_at):
+            self.analyze()
+
+    def analyze(self) -> None:
+        """Rows COPY'd in bulk leave the planner's statistics behind: without a refresh, the
+        next batch's neighbour query, and the directory's searches, may scan instead of using
+        their indexes. Refreshed each time the import has doubled the rows, and at the end."""
+        self.analyzed_at = self.counts.created
+        with connection.cursor() as cursor:
+            for table in ("actors_place", "actors_structure", "actors_offer", "actors_placesource"):
+                cursor.execute(f"ANALYZE {table}")
 
 
 @dataclass
@@ -448,16 +448,19 @@ class NewRow:
     structure: Structure | None = None
     place: Place | None = None
 
+    def __post_init__(self):
+        self.xy = self.point.coords  # read once: each GEOS access has a cost at scale
 
-def _cell(point: Point) -> tuple[int, int]:
+
+def _cell(xy: tuple[float, float]) -> tuple[int, int]:
     """A grid cell of about 200 m, to find look-alikes within one batch without a query."""
-    return int(point.y // 0.002), int(point.x // 0.003)
+    return int(xy[1] // 0.002), int(xy[0] // 0.003)
 
 
-def _metres(a: Point, b: Point) -> float:
+def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Distance on a local flat approximation: right to within a metre at these distances."""
-    dy = (a.y - b.y) * 111_320
-    dx = (a.x - b.x) * 111_320 * math.cos(math.radians((a.y + b.y) / 2))
+    dy = (a[1] - b[1]) * 111_320
+    dx = (a[0] - b[0]) * 111_320 * math.cos(math.radians((a[1] + b[1]) / 2))
     return math.hypot(dx, dy)
 
 
@@ -509,6 +512,8 @@ def import_places(
         for line, values in progress(checked, "Lieux", len(checked)):
             importer.import_row(line, values)
         importer.flush()
+        if importer.counts.created > max(100, importer.analyzed_at):
+            importer.analyze()
     return report
 
 
