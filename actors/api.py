@@ -1,7 +1,9 @@
 """Public read API of the directory (JSON and GeoJSON, the directory's filters, bbox) and the
 standard export; writes are not opened here (the API denies by default)."""
 
-from django.db.models import FloatField, Func
+import json
+
+from django.db import connection
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -20,15 +22,17 @@ from .directory import DirectoryForm, distance_km, search
 from .exporters import write_csv
 from .models import Place
 
-
-class PointX(Func):
-    template = "round(ST_X(%(expressions)s::geometry)::numeric, 6)::float8"
-    output_field = FloatField()
-
-
-class PointY(Func):
-    template = "round(ST_Y(%(expressions)s::geometry)::numeric, 6)::float8"
-    output_field = FloatField()
+FEATURES_SQL = """
+    SELECT coalesce(json_agg(json_build_object(
+        'id', p.id,
+        'type', 'Feature',
+        'geometry', ST_AsGeoJSON(p.location, 6)::json,
+        'properties', json_build_object(
+            'name', p.name, 'commune', c.name, 'location_approximate', p.location_approximate)
+    ) ORDER BY p.id), '[]')::text
+    FROM actors_place p LEFT JOIN cartography_commune c ON c.id = p.commune_id
+    WHERE p.id = ANY(%s)
+"""
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -151,25 +155,24 @@ class PlaceViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         if not self.geojson:
             return super().list(request, *args, **kwargs)
-        # The map layer: features built from plain values, minimal properties (details on click);
-        # a serializer per feature costs ten times the query at a few thousand points.
-        rows = (
-            self.get_queryset()
-            .order_by("pk")
-            .annotate(x=PointX("location"), y=PointY("location"))
-            .values_list("pk", "name", "commune__name", "location_approximate", "x", "y")
+        # The map layer, with minimal properties (details load on click), is written by
+        # PostgreSQL itself: building thousands of features in Python costs ten times the query.
+        ids = self.paginator.paginate_queryset(
+            self.get_queryset().order_by("pk").values_list("pk", flat=True), request, view=self
         )
-        page = self.paginator.paginate_queryset(rows, request, view=self)
-        features = [
+        with connection.cursor() as cursor:
+            cursor.execute(FEATURES_SQL, [list(ids)])
+            features = cursor.fetchone()[0]
+        envelope = json.dumps(
             {
-                "id": pk,
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [x, y]},
-                "properties": {"name": name, "commune": commune, "location_approximate": approx},
+                "type": "FeatureCollection",
+                "count": self.paginator.page.paginator.count,
+                "next": self.paginator.get_next_link(),
+                "previous": self.paginator.get_previous_link(),
             }
-            for pk, name, commune, approx, x, y in page
-        ]
-        return self.paginator.get_paginated_response({"features": features})
+        )
+        body = envelope[:-1] + ', "features": ' + features + "}"
+        return HttpResponse(body, content_type="application/geo+json")
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):

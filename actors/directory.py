@@ -140,7 +140,9 @@ def search(data: dict, now: datetime.datetime | None = None) -> Search:
     if data.get("epci"):
         places = places.filter(commune__epci__siren=data["epci"])
     if data.get("bbox") is not None:
-        places = places.filter(location__intersects=data["bbox"])
+        # "In view" is a box: && uses the spatial index alone, where an exact spherical
+        # intersection on geography costs twenty times more.
+        places = places.filter(location__bboverlaps=data["bbox"])
     point = data.get("point")
     if point is not None:
         places = places.around(point, float(data["distance"]))
