@@ -293,19 +293,16 @@ class PlaceImporter:
         neighbours = self.known_neighbours(rows)
         accepted: list[NewRow] = []
         grid: dict[tuple[int, int], list[NewRow]] = {}
-        later: list[tuple[NewRow, NewRow, str]] = []  # (row, look-alike in this batch, what)
+        alike: list[tuple[NewRow, object, str, str]] = []  # (row, twin, its name, what)
         for index, row in enumerate(rows):
-            twin, kind = self.look_alike(row, neighbours.get(index, []), grid)
+            twin, name, kind = self.look_alike(row, neighbours.get(index, []), grid)
             if twin is None:
                 accepted.append(row)
                 grid.setdefault(_cell(row.xy), []).append(row)
-            elif isinstance(twin, NewRow):
-                later.append((row, twin, kind))
             else:
-                self.resolve_look_alike(row, twin, kind)
-        self.create(accepted)
-        for row, twin, kind in later:
-            self.resolve_look_alike(row, twin.place, kind)
+                alike.append((row, twin, name, kind))
+        self.create(accepted)  # first, so that look-alikes within the batch have their place
+        self.settle_look_alikes(alike)
 
     def known_neighbours(self, rows: list[NewRow]) -> dict[int, list[tuple]]:
         """Places already in the hub near each row: one query for the whole batch."""
@@ -336,7 +333,7 @@ class PlaceImporter:
         return found
 
     def look_alike(self, row, known, grid):
-        """(the place or batch row it duplicates, "merge" or "queue"), or (None, None)."""
+        """(the place id or batch row it duplicates, its name, "merge" or "queue"), or Nones."""
         siret = row.values["pivot"]
         real_siret = bool(siret) and siret != standard.NO_SIRET
         name = standard.fold(row.values["nom"])
@@ -353,41 +350,48 @@ class PlaceImporter:
                             _metres(row.xy, other.xy),
                         )
                     )
-        for target, _, other_siret, metres in candidates:
+        for target, other_name, other_siret, metres in candidates:
             if real_siret and other_siret == siret and metres <= SAME_SIRET_METRES:
-                return target, "merge"
+                return target, other_name, "merge"
         for target, other_name, _, metres in candidates:
-            if metres <= SIMILAR_NAME_METRES and (
-                difflib.SequenceMatcher(None, name, standard.fold(other_name)).ratio()
-                >= SIMILAR_NAME_RATIO
-            ):
-                return target, "queue"
-        return None, None
+            if metres <= SIMILAR_NAME_METRES and _similar(name, standard.fold(other_name)):
+                return target, other_name, "queue"
+        return None, None, None
 
-    def resolve_look_alike(self, row: NewRow, place, kind: str) -> None:
-        place_id = place if isinstance(place, int) else place.pk
-        name = Place.objects.values_list("name", flat=True).get(pk=place_id)
-        if kind == "merge":
-            PlaceSource.objects.create(
-                place_id=place_id, source=row.source, external_id=row.external_id
-            )
-            self.known[(row.source, row.external_id)] = place_id
-            self.report.note("Doublons fusionnés (même SIRET à moins de 100 m)")
-            self.report.warn(f"« {row.values['nom']} » fusionné avec « {name} »", line=row.line)
-            return
-        raw = {k: standard.to_text(k, v) for k, v in row.values.items()}
-        DuplicateCandidate.objects.update_or_create(
-            source=row.source,
-            external_id=row.external_id,
-            defaults={
-                "place_id": place_id,
-                "row": raw,
-                "reason": f"nom proche à moins de {SIMILAR_NAME_METRES} m",
-            },
-        )
-        self.report.note("Doublons possibles mis en attente de modération")
-        self.report.warn(
-            f"« {row.values['nom']} » ressemble à « {name} » : en attente", line=row.line
+    def settle_look_alikes(self, alike) -> None:
+        """Merge each look-alike into its twin, or queue it for a person: in bulk."""
+        sources, queued = [], []
+        for row, twin, name, kind in alike:
+            place_id = twin.place.pk if isinstance(twin, NewRow) else twin
+            if kind == "merge":
+                sources.append(
+                    PlaceSource(place_id=place_id, source=row.source, external_id=row.external_id)
+                )
+                self.known[(row.source, row.external_id)] = place_id
+                self.report.note("Doublons fusionnés (même SIRET à moins de 100 m)")
+                self.report.warn(f"« {row.values['nom']} » fusionné avec « {name} »", line=row.line)
+            else:
+                raw = {k: standard.to_text(k, v) for k, v in row.values.items()}
+                reason = f"nom proche à moins de {SIMILAR_NAME_METRES} m"
+                queued.append(
+                    DuplicateCandidate(
+                        place_id=place_id,
+                        source=row.source,
+                        external_id=row.external_id,
+                        row=raw,
+                        reason=reason,
+                    )
+                )
+                self.report.note("Doublons possibles mis en attente de modération")
+                self.report.warn(
+                    f"« {row.values['nom']} » ressemble à « {name} » : en attente", line=row.line
+                )
+        PlaceSource.objects.bulk_create(sources)
+        DuplicateCandidate.objects.bulk_create(
+            queued,
+            update_conflicts=True,
+            unique_fields=["source", "external_id"],
+            update_fields=["place", "row", "reason"],
         )
 
     def create(self, rows: list[NewRow]) -> None:
@@ -450,6 +454,16 @@ class NewRow:
 
     def __post_init__(self):
         self.xy = self.point.coords  # read once: each GEOS access has a cost at scale
+
+
+def _similar(a: str, b: str) -> bool:
+    """Very similar names; the cheap upper bounds first, as most pairs are far apart."""
+    matcher = difflib.SequenceMatcher(None, a, b)
+    return (
+        matcher.real_quick_ratio() >= SIMILAR_NAME_RATIO
+        and matcher.quick_ratio() >= SIMILAR_NAME_RATIO
+        and matcher.ratio() >= SIMILAR_NAME_RATIO
+    )
 
 
 def _cell(xy: tuple[float, float]) -> tuple[int, int]:
