@@ -437,21 +437,10 @@ class ImportSource(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from django_celery_beat.models import PeriodicTask
+        from hub.scheduling import schedule
 
         super().save(*args, **kwargs)
-        task, _ = PeriodicTask.objects.update_or_create(
-            name=f"Import des lieux : {self.name}",
-            defaults={
-                "task": "actors.import_source",
-                "crontab": self.schedule,
-                "args": f"[{self.pk}]",
-                "enabled": self.enabled,
-            },
-        )
-        if self.periodic_task_id != task.pk:
-            ImportSource.objects.filter(pk=self.pk).update(periodic_task=task)
-            self.periodic_task = task
+        schedule(self, "Import des lieux", "actors.import_source")
 
 
 class ImportRun(models.Model):

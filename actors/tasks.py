@@ -2,8 +2,6 @@
 
 import datetime
 import tempfile
-import urllib.request
-from pathlib import Path
 
 from celery import shared_task
 from django.conf import settings
@@ -13,22 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hub.imports import ImportFileError
+from hub.scheduling import fetch
 
 from .importers.places import import_places
 from .models import ImportRun, ImportSource, Membership, Place
 
 STALE_AFTER = datetime.timedelta(days=183)
 REMIND_EVERY = datetime.timedelta(days=30)
-
-
-def _fetch(location: str, folder: str) -> Path:
-    if location.startswith(("http://", "https://")):
-        name = Path(location.split("?")[0]).name or "lieux.csv"
-        path = Path(folder) / name
-        with urllib.request.urlopen(location, timeout=120) as response:
-            path.write_bytes(response.read())
-        return path
-    return Path(location)
 
 
 @shared_task(name="actors.import_source", soft_time_limit=20 * 60, time_limit=25 * 60)
@@ -38,7 +27,7 @@ def import_source(source_id: int) -> int:
     run = ImportRun.objects.create(source=source)
     try:
         with tempfile.TemporaryDirectory() as folder:
-            report = import_places(_fetch(source.location, folder), source=source.name)
+            report = import_places(fetch(source.location, folder, "lieux.csv"), source=source.name)
     except (ImportFileError, OSError, ValueError) as exc:
         run.status, run.report = ImportRun.Status.FAILED, f"Import annulé, base inchangée. {exc}"
     else:

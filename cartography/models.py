@@ -164,3 +164,188 @@ class CommunePart(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code}, {self.kind})"
+
+
+# --- Fixed broadband coverage (ARCEP) -------------------------------------------------------
+
+
+class CoverageLevel(models.TextChoices):
+    COMMUNE = "commune", "commune"
+    EPCI = "epci", "EPCI"
+    DEPARTEMENT = "departement", "département"
+
+
+class CoverageSnapshot(models.Model):
+    """One territory's fibre figures for one quarter, as published in one ARCEP edition.
+
+    A new edition adds rows (new quarters, or revised values of old ones) and never overwrites
+    an earlier edition's; the figures of a quarter are those of the newest edition giving them.
+    The two observatoire files fill different fields: `ftthCommunes` the premises ready for
+    fibre per quarter, `communes` the premises (dwellings + business premises) of the edition.
+    """
+
+    level = models.CharField("échelon", max_length=12, choices=CoverageLevel.choices)
+    code = models.CharField("code INSEE ou SIREN", max_length=9)
+    name = models.CharField("nom", max_length=200, blank=True)
+    period = models.DateField("trimestre (premier jour)")
+    edition = models.DateField("édition (trimestre le plus récent du fichier)")
+    ftth_ready = models.PositiveIntegerField("locaux raccordables (FttH)", null=True)
+    category = models.PositiveSmallIntegerField("catégorie ARCEP", null=True)
+    dwellings = models.PositiveIntegerField("logements", null=True)
+    businesses = models.PositiveIntegerField("établissements", null=True)
+    epci_siren = models.CharField("SIREN de l'EPCI (publié)", max_length=9, blank=True)
+    zoning = models.JSONField("zonage (zones très denses, L. 33-13, rural…)", default=dict)
+    operators = models.CharField("opérateurs d'infrastructure", max_length=200, blank=True)
+    source_file = models.CharField("fichier", max_length=255, blank=True)
+    imported_at = models.DateTimeField("importé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "relevé de couverture fibre"
+        verbose_name_plural = "relevés de couverture fibre"
+        ordering = ["level", "code", "period", "edition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "code", "period", "edition"], name="unique_coverage_snapshot"
+            )
+        ]
+        indexes = [models.Index(fields=["level", "period", "code"], name="coverage_period_idx")]
+
+    def __str__(self):
+        from .coverage import Quarter
+
+        return f"{self.code} {Quarter.from_date(self.period)} (édition {self.edition:%Y-%m})"
+
+
+class EligibilitySnapshot(models.Model):
+    """Premises of a commune eligible per technology and speed class ("Ma connexion internet").
+
+    The counts are kept under the file's own column names (`elig_ftth`, `elig_cu_8`…) because
+    technologies overlap and the set of columns varies between files.
+    """
+
+    code = models.CharField("code INSEE", max_length=5)
+    name = models.CharField("nom", max_length=200, blank=True)
+    date = models.DateField("date des données")
+    theme = models.CharField("type (thème du fichier)", max_length=60, blank=True)
+    premises = models.PositiveIntegerField("locaux", null=True)
+    counts = models.JSONField("locaux éligibles par colonne", default=dict)
+    imported_at = models.DateTimeField("importé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "éligibilité par technologie"
+        verbose_name_plural = "éligibilités par technologie"
+        ordering = ["code", "-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "date", "theme"], name="unique_eligibility")
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.date} {self.theme}"
+
+
+class BuildingState(models.TextChoices):
+    DEPLOYED = "deploye", "déployé (raccordable)"
+    ON_DEMAND = "raccordable_demande", "raccordable sur demande"
+    IN_PROGRESS = "en_cours", "en cours de déploiement"
+    SIGNED = "signe", "signé"
+    TARGET = "cible", "cible"
+    ABANDONED = "abandonne", "abandonné"
+    UNKNOWN = "inconnu", "inconnu"
+
+
+class Building(models.Model):
+    """A building of the per-building files (operators' IPE, ARCEP "immeubles")."""
+
+    identifier = models.CharField("identifiant immeuble", max_length=80, unique=True)
+    location = models.PointField("position", srid=settings.STORAGE_SRID, spatial_index=False)
+    commune_code = models.CharField("code INSEE (courant)", max_length=5, db_index=True)
+    state = models.CharField(
+        "état du déploiement", max_length=20, choices=BuildingState.choices, db_index=True
+    )
+    state_label = models.CharField("état publié", max_length=60, blank=True)
+    dwellings = models.PositiveIntegerField("logements", null=True)
+    premises_class = models.CharField("catégorie de locaux", max_length=30, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    pm_reference = models.CharField("point de mutualisation", max_length=80, blank=True)
+    pm_state = models.CharField("état du PM", max_length=40, blank=True)
+    operator = models.CharField("opérateur", max_length=40, blank=True)
+    source = models.CharField("source", max_length=20)
+    source_date = models.DateField("date de la source", null=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "immeuble"
+        ordering = ["identifier"]
+        indexes = [GistIndex(fields=["location"], name="building_location_gist")]
+
+    def __str__(self):
+        return self.identifier
+
+
+class CoverageSource(models.Model):
+    """A coverage file re-imported on a schedule by Celery beat (a URL or a server path)."""
+
+    name = models.CharField("nom de la source", max_length=200, unique=True)
+    location = models.CharField(
+        "adresse du fichier", max_length=500, help_text="URL (https://…) ou chemin sur le serveur"
+    )
+    kind = models.CharField(
+        "type de fichier", max_length=30, blank=True, help_text="vide : reconnu d'après l'en-tête"
+    )
+    enabled = models.BooleanField("active", default=True)
+    schedule = models.ForeignKey(
+        "django_celery_beat.CrontabSchedule",
+        models.PROTECT,
+        verbose_name="planification",
+        help_text="par exemple : le 1er de chaque mois à 4 h",
+    )
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask", models.SET_NULL, null=True, blank=True, editable=False
+    )
+    last_run_at = models.DateTimeField("dernier import", null=True, blank=True, editable=False)
+    last_status = models.CharField("résultat", max_length=10, blank=True, editable=False)
+    last_report = models.TextField("dernier rapport", blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "source de couverture planifiée"
+        verbose_name_plural = "sources de couverture planifiées"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from hub.scheduling import schedule
+
+        super().save(*args, **kwargs)
+        schedule(self, "Import de couverture", "cartography.import_coverage_source")
+
+
+class CoverageReport(models.Model):
+    """A préfecture coverage report built by Celery; its page shows progress, then the file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente"
+        RUNNING = "running", "en cours"
+        DONE = "done", "prêt"
+        FAILED = "failed", "échec"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True
+    )
+    parameters = models.JSONField("territoire, trimestre et format")
+    title = models.CharField("titre", max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
+    step = models.CharField("étape", max_length=200, blank=True)
+    file = models.FileField("fichier", upload_to="reports/", blank=True)
+    error = models.TextField("erreur", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "rapport de couverture"
+        verbose_name_plural = "rapports de couverture"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title or f"rapport {self.pk}"

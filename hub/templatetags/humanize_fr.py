@@ -20,3 +20,19 @@ def phone(value: str) -> str:
         digits = "0" + value[3:]
         return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
     return value or ""
+
+
+@register.filter
+def percent(value) -> str:
+    """0.2709 → '27,1 %' ; None → '–' (unknown)."""
+    if value is None or value == "":
+        return "–"
+    return f"{100 * float(value):.1f}".replace(".", ",") + "\u00a0%"
+
+
+@register.filter
+def points(value) -> str:
+    """A change of a rate, 0.017 → '+1,7 pt' ; None → '–'."""
+    if value is None or value == "":
+        return "–"
+    return f"{100 * float(value):+.1f}".replace(".", ",") + "\u00a0pt"
