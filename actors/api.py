@@ -17,6 +17,7 @@ from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from cartography.models import Departement
+from hub.api import GeoJSONRenderer
 
 from .directory import DirectoryForm, distance_km, search
 from .exporters import write_csv
@@ -33,11 +34,6 @@ FEATURES_SQL = """
     FROM actors_place p LEFT JOIN cartography_commune c ON c.id = p.commune_id
     WHERE p.id = ANY(%s)
 """
-
-
-class GeoJSONRenderer(JSONRenderer):
-    format = "geojson"
-    media_type = "application/geo+json"
 
 
 class PlaceSerializer(serializers.ModelSerializer):

@@ -1,0 +1,198 @@
+"""Pages of fibre coverage: the public map, and the préfecture's reports built by Celery."""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts import roles
+
+from .coverage import (
+    NO_DATA_COLOUR,
+    RATE_CLASSES,
+    Quarter,
+    available_quarters,
+    by_epci,
+    commune_figures,
+    total,
+)
+from .models import EPCI, CoverageReport, Departement
+from .reports import FORMATS, ReportScope, ScopeError
+from .views import _selected_departement
+
+REPORT_ROLES = (roles.PREFECTURE_STAFF, roles.DSDEN_STAFF, roles.HUB_ADMINS)
+
+
+def _quarter(text: str, quarters: list[Quarter]) -> Quarter | None:
+    try:
+        asked = Quarter.parse(text)
+    except ValueError:
+        return quarters[0] if quarters else None
+    return asked if asked in quarters else (quarters[0] if quarters else None)
+
+
+def coverage_map(request):
+    departements = list(Departement.objects.order_by("code"))
+    departement = _selected_departement(request, departements)
+    codes = list(departement.communes.values_list("code", flat=True)) if departement else []
+    quarters = available_quarters(codes)
+    quarter = _quarter(request.GET.get("periode", ""), quarters)
+    context = {
+        "title": "Couverture en fibre optique",
+        "departements": departements,
+        "departement": departement,
+        "quarters": quarters,
+        "quarter": quarter,
+        "classes": RATE_CLASSES,
+        "no_data_colour": NO_DATA_COLOUR,
+        "can_report": _can_report(request.user),
+    }
+    if departement and quarter:
+        communes = commune_figures(codes, quarter)
+        context["total"] = total(departement.code, departement.name, communes)
+        context["epcis"] = by_epci(communes)
+        query = {"departement": departement.code}
+        context["map_config"] = {
+            "coverageUrl": f"{reverse('coverage')}?{urlencode(query)}",
+            "unservedUrl": f"{reverse('coverage-unserved')}?{urlencode(query)}",
+            "buildingsUrl": reverse("coverage-buildings"),
+            "period": str(quarter),
+            "classes": RATE_CLASSES,
+            "noDataColour": NO_DATA_COLOUR,
+            "hasTiles": bool(settings.LEAFLET_CONFIG["TILES"]),
+        }
+    return render(request, "cartography/coverage_map.html", context)
+
+
+def _can_report(user) -> bool:
+    return user.is_authenticated and (
+        user.is_hub_admin or any(user.has_role(role) for role in REPORT_ROLES)
+    )
+
+
+class ReportForm(forms.Form):
+    TERRITORIES = [
+        ("departement", "Le département"),
+        ("epci", "Un EPCI"),
+        ("communes", "Une liste de communes"),
+    ]
+    territory = forms.ChoiceField(label="Territoire", choices=TERRITORIES, initial="departement")
+    departement = forms.ChoiceField(label="Département", required=False)
+    epci = forms.ChoiceField(label="EPCI (si « un EPCI »)", required=False)
+    communes = forms.CharField(
+        label="Communes (si « une liste de communes »)",
+        required=False,
+        help_text="codes INSEE séparés par des virgules, par ex. 28085, 28134",
+    )
+    period = forms.ChoiceField(label="Trimestre")
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[
+            ("pdf", "PDF (A4, avec carte)"),
+            ("xlsx", "Tableur XLSX (une feuille par échelon)"),
+            ("csv", "CSV (point-virgule, UTF-8)"),
+            ("geojson", "GeoJSON (communes et taux)"),
+        ],
+        initial="pdf",
+    )
+
+    def __init__(self, *args, departement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [
+            (d.code, f"{d.name} ({d.code})") for d in Departement.objects.order_by("code")
+        ]
+        epcis = EPCI.objects.all()
+        if departement:
+            self.fields["departement"].initial = departement.code
+            epcis = epcis.in_departement(departement.code)
+        self.fields["epci"].choices = [("", "—")] + [(e.siren, e.name) for e in epcis]
+        codes = list(departement.communes.values_list("code", flat=True)) if departement else None
+        self.fields["period"].choices = [(str(q), str(q)) for q in available_quarters(codes)]
+
+    def clean(self):
+        data = super().clean()
+        territory = data.get("territory")
+        if not territory or not data.get("period"):
+            return data
+        if territory != "departement" and not data.get(territory):
+            self.add_error(territory, "Renseignez ce champ pour ce choix de territoire.")
+            return data
+        parameters = {"period": data["period"], territory: data.get(territory)}
+        try:
+            self.scope = ReportScope.from_parameters(parameters)
+        except ScopeError as exc:
+            self.add_error(territory if territory != "departement" else "period", str(exc))
+        return data
+
+
+@login_required
+def report_form(request):
+    if not _can_report(request.user):
+        raise PermissionDenied("Les rapports sont réservés aux agents de la préfecture et DSDEN.")
+    departement = _selected_departement(request, list(Departement.objects.order_by("code")))
+    form = ReportForm(request.POST or None, departement=departement)
+    if request.method == "POST" and form.is_valid():
+        report = CoverageReport.objects.create(
+            requested_by=request.user,
+            parameters={**form.scope.parameters(), "format": form.cleaned_data["format"]},
+            title=f"{form.scope.level_label} — {form.scope.quarter}",
+        )
+        from .tasks import build_coverage_report
+
+        transaction.on_commit(lambda: build_coverage_report.delay(report.pk))
+        return redirect("coverage-report", pk=report.pk)
+    reports = CoverageReport.objects.filter(requested_by=request.user)[:10]
+    return render(
+        request,
+        "cartography/coverage_report_form.html",
+        {"title": "Rapport de couverture", "form": form, "reports": reports},
+    )
+
+
+def _own_report(request, pk) -> CoverageReport:
+    report = get_object_or_404(CoverageReport, pk=pk)
+    if not (request.user.is_hub_admin or report.requested_by_id == request.user.pk):
+        raise Http404("rapport inconnu")
+    return report
+
+
+@login_required
+def report_status(request, pk):
+    report = _own_report(request, pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": report.status,
+                "status_label": report.get_status_display(),
+                "progress": report.progress,
+                "step": report.step,
+                "error": report.error,
+                "download": reverse("coverage-report-file", args=[report.pk])
+                if report.status == CoverageReport.Status.DONE
+                else None,
+            }
+        )
+    return render(
+        request,
+        "cartography/coverage_report_status.html",
+        {"title": "Rapport de couverture", "report": report},
+    )
+
+
+@login_required
+def report_file(request, pk):
+    report = _own_report(request, pk)
+    if report.status != CoverageReport.Status.DONE or not report.file:
+        raise Http404("ce rapport n'est pas prêt")
+    format = report.parameters.get("format", "pdf")
+    return FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=report.file.name.rsplit("/", 1)[-1],
+        content_type=FORMATS[format][0],
+    )
