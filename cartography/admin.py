@@ -1,7 +1,18 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from .models import EPCI, Commune, CommuneChange, CommunePart, Departement
+from .models import (
+    EPCI,
+    Building,
+    Commune,
+    CommuneChange,
+    CommunePart,
+    CoverageReport,
+    CoverageSnapshot,
+    CoverageSource,
+    Departement,
+    EligibilitySnapshot,
+)
 
 
 @admin.register(Departement)
@@ -45,3 +56,38 @@ class CommuneChangeAdmin(admin.ModelAdmin):
 class CommunePartAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent_code"]
     search_fields = ["code", "name", "parent_code"]
+
+
+@admin.register(CoverageSnapshot)
+class CoverageSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "period", "edition", "ftth_ready", "dwellings"]
+    list_filter = ["level", "period", "edition"]
+    search_fields = ["code", "name"]
+    date_hierarchy = "period"
+
+
+@admin.register(EligibilitySnapshot)
+class EligibilitySnapshotAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "date", "theme", "premises"]
+    list_filter = ["date", "theme"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Building)
+class BuildingAdmin(LeafletGeoAdmin):
+    list_display = ["identifier", "commune_code", "state", "dwellings", "source", "source_date"]
+    list_filter = ["state", "source"]
+    search_fields = ["identifier", "commune_code", "address"]
+
+
+@admin.register(CoverageSource)
+class CoverageSourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "location", "kind", "enabled", "schedule", "last_run_at", "last_status"]
+    readonly_fields = ["last_run_at", "last_status", "last_report"]
+
+
+@admin.register(CoverageReport)
+class CoverageReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "requested_by", "status", "progress", "created_at", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = ["parameters", "status", "progress", "step", "file", "error", "finished_at"]

@@ -99,7 +99,7 @@ GEOMETRY_SQL = {
     CoverageLevel.DEPARTEMENT: "SELECT code, ST_AsGeoJSON(geometry, 5) "
     "FROM cartography_departement WHERE code = ANY(%s)",
     # an EPCI's part inside the asked département(s): the union of its member communes there
-    CoverageLevel.EPCI: "SELECT e.siren, ST_AsGeoJSON(ST_Union(c.geometry), 5) "
+    CoverageLevel.EPCI: "SELECT e.siren, ST_AsGeoJSON(ST_Multi(ST_Union(c.geometry)), 5) "
     "FROM cartography_commune c JOIN cartography_epci e ON e.id = c.epci_id "
     "WHERE c.code = ANY(%s) GROUP BY e.siren",
 }

@@ -274,7 +274,7 @@ class ObservatoireImport:
         upsert_snapshots(
             self.level, edition, fields, rows, names, self.path.name, self.report.count(label)
         )
-        self.report.note(f"édition {edition}")
+        self.report.title += f", édition {edition}"
 
     def read_deployment(self, territories):
         header = self.shape.header
@@ -797,3 +797,15 @@ class BuildingImport:
                 "lignes fusionnées (un immeuble sur plusieurs lignes)", rows - buildings
             )
         cursor.execute("ANALYZE cartography_building")
+
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo" / "coverage"
+DEMO_FILES = [
+    DEMO_DIR / "arcep-thd-T1-2018-ftthCommunes-dep28.csv",
+    DEMO_DIR / "arcep-thd-T1-2018-communes-dep28.csv",
+]
+
+
+def load_demo_coverage(progress: Progress = no_progress) -> list[ImportReport]:
+    """ARCEP's observatoire, edition T1 2018, Eure-et-Loir rows (see data/demo/README.md)."""
+    return [import_coverage(path, progress=progress) for path in DEMO_FILES]

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts import roles
 from accounts.services import ensure_role_groups
 from actors.demo import load_demo_places
+from cartography.importers.coverage import load_demo_coverage
 from cartography.importers.territory import TerritorySources, import_territory
 from hub.imports import ImportFileError
 from hub.progress import terminal_progress
@@ -26,7 +27,7 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = (
         "Charge les données de démonstration de l'Eure-et-Loir "
-        "(territoire, lieux fictifs, comptes de démo)."
+        "(territoire, lieux fictifs, couverture fibre ARCEP, comptes de démo)."
     )
 
     def handle(self, *args, **options):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write("\n".join(report.lines()))
         self.stdout.write("\n".join(load_demo_places().lines()))
+        for coverage in load_demo_coverage(progress=terminal_progress(self.stderr)):
+            self.stdout.write("\n".join(coverage.lines()))
         self._demo_accounts()
 
     def _demo_accounts(self):
