@@ -17,7 +17,6 @@ from accounts.services import ensure_role_groups
 from cartography.importers.coverage import load_demo_coverage
 from cartography.models import CoverageReport
 from cartography.reports import ReportScope, ScopeError, render_report
-from cartography.tasks import build_coverage_report
 
 DREUX_AGGLO = "200040277"
 
