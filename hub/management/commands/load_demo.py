@@ -13,6 +13,7 @@ from accounts.services import ensure_role_groups
 from actors.demo import load_demo_places
 from cartography.importers.coverage import load_demo_coverage
 from cartography.importers.territory import TerritorySources, import_territory
+from equipment.demo import load_demo_schools
 from hub.imports import ImportFileError
 from hub.progress import terminal_progress
 
@@ -27,7 +28,7 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = (
         "Charge les données de démonstration de l'Eure-et-Loir "
-        "(territoire, lieux fictifs, couverture fibre ARCEP, comptes de démo)."
+        "(territoire, lieux fictifs, écoles, couverture fibre ARCEP, comptes de démo)."
     )
 
     def handle(self, *args, **options):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write("\n".join(report.lines()))
         self.stdout.write("\n".join(load_demo_places().lines()))
+        schools = load_demo_schools(progress=terminal_progress(self.stderr))
+        self.stdout.write("\n".join(schools.lines()))
         for coverage in load_demo_coverage(progress=terminal_progress(self.stderr)):
             self.stdout.write("\n".join(coverage.lines()))
         self._demo_accounts()

@@ -1,0 +1,189 @@
+"""What the school importers share: columns found by name across layouts, and communes.
+
+Official files rename columns between vintages (`Code postal` → `Code_postal`, `epsg` →
+`epsg_origine`): each importer declares the names a field may have, compared without case,
+accents, spaces, underscores or apostrophes, and reads rows keyed on its own field names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.contrib.gis.db.models.functions import PointOnSurface
+from django.contrib.gis.geos import Point
+
+from cartography.models import Commune
+from cartography.services import CommuneResolver
+from hub.imports import SEPARATORS, ImportFileError, ImportReport, iter_csv, read_text
+
+from ..models import School
+
+UAI = re.compile(r"^\d{7}[A-Z]$")
+
+
+def fold(text: str) -> str:
+    """'Nom de l'établissment' → 'nomdeletablissment': letters and digits, no accent, lower."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isalnum()).lower()
+
+
+@dataclass
+class Columns:
+    """Which column of a file holds each field, and the columns nobody asked for."""
+
+    path: Path
+    fields: tuple[str, ...]  # every field the importer knows, found or not
+    names: dict[str, str]  # field → the column's name as written in the file
+    unknown: list[str] = field(default_factory=list)
+    lines: int = 0  # lines in the file, for a progress bar
+
+    def __getitem__(self, field_name: str) -> str:
+        return self.names.get(field_name, field_name)
+
+    def __contains__(self, field_name: str) -> bool:
+        return field_name in self.names
+
+
+def find_columns(
+    path,
+    aliases: dict[str, tuple[str, ...]],
+    required: Iterable[str],
+    known: Iterable[str] = (),
+) -> Columns:
+    """Map each field of `aliases` to the file's column of one of its names.
+
+    A missing required field is an error naming what was looked for; columns neither mapped
+    nor in `known` (documented but unused) are listed in `Columns.unknown`.
+    """
+    path = Path(path)
+    text = read_text(path)
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    wanted = {fold(name): field_name for field_name, names in aliases.items() for name in names}
+    separator = max(
+        SEPARATORS, key=lambda sep: sum(fold(c) in wanted for c in header_line.split(sep))
+    )
+    names: dict[str, str] = {}
+    unknown: list[str] = []
+    known_folded = {fold(name) for name in known}
+    for column in header_line.split(separator):
+        column = column.strip().strip('"')
+        field_name = wanted.get(fold(column))
+        if field_name is not None:
+            names.setdefault(field_name, column)
+        elif fold(column) not in known_folded and column:
+            unknown.append(column)
+    missing = [f for f in required if f not in names]
+    if missing:
+        expected = "; ".join(" ou ".join(aliases[f]) for f in missing)
+        raise ImportFileError(
+            path,
+            f"colonnes attendues absentes de l'en-tête : {expected} "
+            f"(en-tête lu : {header_line[:120]}…)",
+            line=1,
+        )
+    return Columns(path, tuple(aliases), names, unknown, lines=text.count("\n"))
+
+
+def iter_fields(columns: Columns) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows as (line number, {field: text}); a field absent from the file reads as ''."""
+    rows = iter_csv(columns.path, list(columns.names.values()))
+    keys: dict[str, str] | None = None
+    for line, row in rows:
+        if keys is None:  # iter_csv's own spelling of each column, found once
+            by_fold = {fold(key): key for key in row}
+            keys = {f: by_fold[fold(name)] for f, name in columns.names.items()}
+        yield line, {f: row[keys[f]] if f in keys else "" for f in columns.fields}
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """'115.7' or '115,7' → Decimal; '' → None; anything else raises ValueError."""
+    text = text.strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError(text) from exc
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+def kind_from_name(name: str) -> str:
+    """A primary school's kind from its name, as the IPS file writes it ('E E' is élémentaire).
+
+    Without any hint, `primaire`: the IPS file only lists schools with élémentaire classes,
+    and 'école primaire' is the generic name of the premier degré.
+    """
+    words = fold(name)
+    maternelle, elementaire = "maternelle" in words, "elementaire" in words
+    initials = " ".join(name.upper().split()[:2])
+    if "primaire" in words or (maternelle and elementaire) or initials == "E P":
+        return School.Kind.PRIMAIRE
+    if maternelle:
+        return School.Kind.MATERNELLE
+    if elementaire or initials == "E E":
+        return School.Kind.ELEMENTAIRE
+    return School.Kind.PRIMAIRE
+
+
+def sector_from(text: str) -> str:
+    """'Public', 'public' → public; 'Privé', 'privé sous contrat' → private; else ''."""
+    folded = fold(text)
+    if folded == "public":
+        return School.Sector.PUBLIC
+    if folded.startswith("prive"):
+        return School.Sector.PRIVATE
+    return ""
+
+
+class CommuneLocator:
+    """The current commune of any published commune code, and a point inside it.
+
+    Codes that match no commune of the database are remembered, to be reported once each
+    rather than once per school.
+    """
+
+    def __init__(self):
+        self.resolver = CommuneResolver.from_database()
+        self.ids = dict(Commune.objects.values_list("code", "pk"))
+        self.missing: dict[str, tuple[str, int, int]] = {}  # code → (reason, first line, n)
+        self._points: dict[int, Point | None] = {}
+
+    def commune_id(self, code: str, line: int) -> int | None:
+        resolution = self.resolver.resolve(code)
+        pk = self.ids.get(resolution.current)
+        if pk is None:
+            reason = resolution.reason or f"commune {resolution.current} absente de la base"
+            _, first, n = self.missing.get(code, (reason, line, 0))
+            self.missing[code] = (reason, first, n + 1)
+        return pk
+
+    def points(self, ids: Iterable[int]) -> dict[int, Point | None]:
+        """A point inside each commune (on its surface, unlike a centroid), in one query."""
+        todo = set(ids) - set(self._points) - {None}
+        if todo:
+            self._points |= dict(
+                Commune.objects.filter(pk__in=todo)
+                .annotate(inside=PointOnSurface("geometry"))
+                .values_list("pk", "inside")
+            )
+        return self._points
+
+    def warn_missing(self, report: ImportReport, path, consequence: str, listed: int = 30) -> None:
+        """One warning per missing commune code, the first `listed` of them; then a total."""
+        missing = sorted(self.missing.items())
+        for _code, (reason, line, n) in missing[:listed]:
+            report.warn(f"{reason} ; {n} {consequence}", path, line)
+        if len(missing) > listed:
+            rest = sum(n for _, _, n in dict(missing[listed:]).values())
+            report.warn(
+                f"et {len(missing) - listed} autres codes communes absents de la base ; "
+                f"{rest} {consequence}",
+                path,
+            )
