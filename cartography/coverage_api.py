@@ -3,8 +3,10 @@
 
 import json
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
+from django.utils.module_loading import import_string
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -231,27 +233,20 @@ class BuildingsView(APIView):
         return HttpResponse(body, content_type="application/geo+json")
 
 
-UNSERVED_PLACES_SQL = """
-    WITH ready AS (
+WITHOUT_FIBRE_SQL = """
+    SELECT code FROM (
         SELECT DISTINCT ON (code) code, ftth_ready FROM cartography_coveragesnapshot
         WHERE level = 'commune' AND period = %(period)s AND ftth_ready IS NOT NULL
           AND code = ANY(%(codes)s)
-        ORDER BY code, edition DESC)
-    SELECT coalesce(json_agg(json_build_object(
-        'type', 'Feature', 'id', 'lieu-' || p.id,
-        'geometry', ST_AsGeoJSON(p.location, 6)::json,
-        'properties', json_build_object('kind', 'lieu', 'name', p.name, 'commune', c.name,
-                                        'url', '/lieux/' || p.id || '/'))
-        ORDER BY p.name), '[]')::text
-    FROM actors_place p
-    JOIN cartography_commune c ON c.id = p.commune_id
-    JOIN ready r ON r.code = c.code AND r.ftth_ready = 0
+        ORDER BY code, edition DESC) latest
+    WHERE ftth_ready = 0
 """
 
 
 class UnservedView(APIView):
-    """Places of digital inclusion in the communes where no premises are ready for fibre
-    in the quarter (GeoJSON)."""
+    """Places of digital inclusion and schools in the communes where no premises are ready for
+    fibre in the quarter (GeoJSON points; `kind` says which). The layers come from the apps
+    listed in the HUB_COVERAGE_OVERLAYS setting."""
 
     permission_classes = [AllowAny]
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
@@ -268,8 +263,17 @@ class UnservedView(APIView):
         if quarter is None:
             raise ValidationError({"period": "aucune donnée de couverture sur ce territoire"})
         with connection.cursor() as cursor:
-            cursor.execute(UNSERVED_PLACES_SQL, {"period": quarter.start, "codes": codes})
-            features = cursor.fetchone()[0]
-        envelope = {"type": "FeatureCollection", "period": str(quarter)}
-        body = json.dumps(envelope)[:-1] + ', "features": ' + features + "}"
-        return HttpResponse(body, content_type="application/geo+json")
+            cursor.execute(WITHOUT_FIBRE_SQL, {"period": quarter.start, "codes": codes})
+            without = [row[0] for row in cursor.fetchall()]
+        features = [
+            f for path in settings.HUB_COVERAGE_OVERLAYS for f in import_string(path)(without)
+        ]
+        body = {
+            "type": "FeatureCollection",
+            "period": str(quarter),
+            "communes_without_fibre": len(without),
+            "features": features,
+        }
+        return HttpResponse(
+            json.dumps(body, ensure_ascii=False), content_type="application/geo+json"
+        )

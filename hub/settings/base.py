@@ -188,6 +188,13 @@ SPECTACULAR_SETTINGS = {
 # Map: the background tile layer is optional; the territory layers come from the hub itself.
 MAP_TILES_URL = env("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", default="© les contributeurs d’OpenStreetMap")
+# Point layers shown over the coverage map in the communes without fibre: each is a function
+# taking commune codes and returning GeoJSON features.
+HUB_COVERAGE_OVERLAYS = [
+    "actors.overlays.places_in_communes",
+    "equipment.overlays.schools_in_communes",
+]
+
 LEAFLET_CONFIG = {
     "TILES": [("Fond de carte", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})]
     if MAP_TILES_URL

@@ -144,15 +144,29 @@
       const data = await response.json();
       if (unserved && unserved !== true) map.removeLayer(unserved);
       unserved = L.geoJSON(data, {
-        pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 7, color: "#000091", weight: 2, fillColor: "#ffffff", fillOpacity: 1 }),
+        pointToLayer: (f, latlng) => f.properties.kind === "école"
+          ? L.circleMarker(latlng, { radius: 6, color: "#ffffff", weight: 2, fillColor: "#ce0500", fillOpacity: 1, className: "hub-school" })
+          : L.circleMarker(latlng, { radius: 7, color: "#000091", weight: 2, fillColor: "#ffffff", fillOpacity: 1, className: "hub-place" }),
         onEachFeature: (f, layer) => {
-          const link = document.createElement("a");
-          link.href = f.properties.url;
-          link.textContent = f.properties.name + " (" + f.properties.commune + ")";
-          layer.bindPopup(link);
+          const box = document.createElement("div");
+          if (f.properties.url) {
+            const link = document.createElement("a");
+            link.href = f.properties.url;
+            link.textContent = f.properties.name;
+            box.append(link);
+          } else {
+            const name = document.createElement("strong");
+            name.textContent = f.properties.name;
+            box.append(name);
+          }
+          line(box, (f.properties.kind === "école" ? "École, " : "Lieu d’aide, ") + f.properties.commune +
+            (f.properties.approximate ? " (position approximative : centre de la commune)" : ""));
+          layer.bindPopup(box);
         },
       }).addTo(map);
-      status.textContent = data.features.length + " lieux d’aide dans des communes sans fibre en " + period + ".";
+      const schools = data.features.filter((f) => f.properties.kind === "école").length;
+      status.textContent = (data.features.length - schools) + " lieux d’aide et " + schools +
+        " écoles dans les " + data.communes_without_fibre + " communes sans fibre en " + period + ".";
     }
 
     async function showBuildings() {

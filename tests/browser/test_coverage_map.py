@@ -13,6 +13,7 @@ from accounts.services import ensure_role_groups
 from actors.demo import load_demo_places
 from cartography.importers.coverage import import_coverage, load_demo_coverage
 from cartography.importers.territory import TerritorySources, import_territory
+from equipment.demo import load_demo_schools
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "coverage"
@@ -26,6 +27,7 @@ def site(transactional_db, live_server):
     load_demo_coverage()
     import_coverage(FIXTURES / "ma-connexion-internet-techno.csv")
     load_demo_places()
+    load_demo_schools()
     ensure_role_groups()
     user = get_user_model().objects.create_user("agent", "agent@prefecture.fr", PASSWORD)
     user.groups.add(Group.objects.get(name=roles.PREFECTURE_STAFF))
@@ -76,15 +78,19 @@ def test_a_click_tells_the_rate_and_the_technology_mix(page, site):
     expect(popup).to_contain_text("4G fixe : 60 %")
 
 
-def test_places_of_help_in_communes_without_fibre(page, site):
+def test_places_of_help_and_schools_in_communes_without_fibre(page, site):
     page.goto(site + "/couverture/")
     expect(page.locator("#map-status")).to_contain_text("363 communes")
-    page.get_by_text("Lieux d’aide dans les communes sans fibre").click()
+    page.get_by_text("Lieux d’aide et écoles dans les communes sans fibre").click()
     status = page.locator("#map-status")
-    expect(status).to_contain_text("lieux d’aide dans des communes sans fibre en T1 2018")
-    count = int(status.inner_text().split()[0])
-    assert count > 0
-    expect(page.locator("#coverage-map path.leaflet-interactive")).to_have_count(363 + count)
+    expect(status).to_contain_text("communes sans fibre en T1 2018")
+    words = status.inner_text().split()
+    places, schools = int(words[0]), int(words[4])
+    assert places > 0 and schools > 0
+    expect(page.locator("#coverage-map path.hub-place")).to_have_count(places)
+    expect(page.locator("#coverage-map path.hub-school")).to_have_count(schools)
+    page.locator("#coverage-map path.hub-school").first.click(force=True)
+    expect(page.locator("#coverage-map .leaflet-popup-content")).to_contain_text("École, ")
 
 
 def test_the_prefecture_asks_for_a_report_on_accessible_pages(page, site, axe):
