@@ -5,48 +5,13 @@
 
 import argparse
 import csv
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings.dev")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-if os.environ.get("BENCH_DATABASE_URL"):
-    os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-else:
-    os.environ["HUB_DATABASE_NAME"] = "hub_bench"
-
-
-def ensure_database():
-    import psycopg
-
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return
-    with psycopg.connect(
-        host=str(ROOT / "var" / "run"), user="hub", dbname="postgres", autocommit=True
-    ) as c:
-        # A fresh database each run, so figures do not depend on what earlier runs left behind.
-        c.execute("drop database if exists hub_bench")
-        c.execute("create database hub_bench")
-
-
-def p95(samples):
-    return statistics.quantiles(samples, n=20)[18] * 1000
-
-
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return samples
+from common import p95, setup_django, timed
 
 
 def main():
@@ -54,11 +19,7 @@ def main():
     parser.add_argument("--rows", type=int, default=30_000)
     parser.add_argument("--queries", type=int, default=100)
     args = parser.parse_args()
-    ensure_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.db import connection
     from django.test import Client
 
@@ -69,7 +30,6 @@ def main():
     from cartography.importers.territory import TerritorySources, import_territory
     from cartography.models import Commune
 
-    call_command("migrate", verbosity=0)
     import_territory("28", TerritorySources.demo())
 
     rng = random.Random(1)

@@ -314,9 +314,9 @@ def territory_svg(data: ReportData, width: float = 170, height: float = 120) -> 
         cursor.execute(
             """
             WITH g AS (
-                SELECT code, ST_SimplifyPreserveTopology(ST_Transform(geometry, %s), 40) AS geom
+                SELECT code, ST_SimplifyPreserveTopology(ST_Transform(geometry, %s), 120) AS geom
                 FROM cartography_commune WHERE code = ANY(%s) AND geometry IS NOT NULL)
-            SELECT code, ST_AsSVG(geom, 0, 0), (SELECT ST_Extent(geom)::text FROM g) FROM g
+            SELECT code, ST_AsSVG(geom, 1, 0), (SELECT ST_Extent(geom)::text FROM g) FROM g
             """,
             [srid, data.scope.codes],
         )

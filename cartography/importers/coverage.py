@@ -422,6 +422,10 @@ def upsert_snapshots(level, edition: Quarter, fields, rows, names, source_file, 
         counts.created += cursor.rowcount
         counts.unchanged += len(rows) - counts.created - counts.updated
         cursor.execute("DROP TABLE coverage_stage")
+        if counts.created > 1000:
+            # Fresh planner statistics, or the next import's anti-join is planned for an empty
+            # table and scans it once per row.
+            cursor.execute("ANALYZE cartography_coveragesnapshot")
 
 
 # --- Ma connexion internet -------------------------------------------------------------------
