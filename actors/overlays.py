@@ -3,25 +3,23 @@ communes without fibre)."""
 
 from django.urls import reverse
 
+from hub.api import point_feature
+
 from .models import Place
 
 
 def places_in_communes(codes: list[str]) -> list[dict]:
     places = Place.objects.filter(commune__code__in=codes, location__isnull=False)
     return [
-        {
-            "type": "Feature",
-            "id": f"lieu-{p.pk}",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(p.location.x, 6), round(p.location.y, 6)],
-            },
-            "properties": {
+        point_feature(
+            f"lieu-{p.pk}",
+            p.location,
+            {
                 "kind": "lieu",
                 "name": p.name,
                 "commune": p.commune.name,
                 "url": reverse("directory-place", args=[p.pk]),
             },
-        }
+        )
         for p in places.select_related("commune").order_by("name")
     ]

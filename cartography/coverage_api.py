@@ -53,6 +53,23 @@ class CoverageQuery(serializers.Serializer):
         return data
 
 
+def asked_scope(request) -> tuple[dict, list[str], list[Quarter], Quarter]:
+    """Check the query; the asked communes, their quarters with data and the one asked (the
+    newest by default). A quarter without data is a 400 naming those that have some."""
+    query = CoverageQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    asked = query.validated_data
+    codes = communes_in(asked.get("departement"), asked.get("epci"))
+    quarters = available_quarters(codes)
+    quarter = asked.get("period") or (quarters[0] if quarters else None)
+    if quarter is None or quarter not in quarters:
+        known = ", ".join(str(q) for q in quarters[:12]) or "aucun"
+        raise ValidationError(
+            {"period": f"pas de données pour ce trimestre (disponibles : {known})"}
+        )
+    return asked, codes, quarters, quarter
+
+
 def communes_in(departement: str | None, epci: str | None) -> list[str]:
     from .models import Commune
 
@@ -125,19 +142,8 @@ class CoverageView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
-        query = CoverageQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        level = query.validated_data["level"]
-        departement = query.validated_data.get("departement")
-        epci = query.validated_data.get("epci")
-        codes = communes_in(departement, epci)
-        quarters = available_quarters(codes)
-        quarter = query.validated_data.get("period") or (quarters[0] if quarters else None)
-        if quarter is None or quarter not in quarters:
-            known = ", ".join(str(q) for q in quarters[:12]) or "aucun"
-            raise ValidationError(
-                {"period": f"pas de données pour ce trimestre (disponibles : {known})"}
-            )
+        asked, codes, quarters, quarter = asked_scope(request)
+        level = asked["level"]
         communes = commune_figures(codes, quarter)
         if level == CoverageLevel.COMMUNE:
             results = communes
@@ -253,15 +259,7 @@ class UnservedView(APIView):
 
     @extend_schema(parameters=[CoverageQuery], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
-        query = CoverageQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        codes = communes_in(
-            query.validated_data.get("departement"), query.validated_data.get("epci")
-        )
-        quarters = available_quarters(codes)
-        quarter = query.validated_data.get("period") or (quarters[0] if quarters else None)
-        if quarter is None:
-            raise ValidationError({"period": "aucune donnée de couverture sur ce territoire"})
+        _, codes, _, quarter = asked_scope(request)
         with connection.cursor() as cursor:
             cursor.execute(WITHOUT_FIBRE_SQL, {"period": quarter.start, "codes": codes})
             without = [row[0] for row in cursor.fetchall()]

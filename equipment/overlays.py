@@ -1,6 +1,8 @@
 """Schools as map overlays for other apps (the coverage map asks for those in the communes
 without fibre). Only what the Annuaire publishes: no census data here."""
 
+from hub.api import point_feature
+
 from .models import School
 
 
@@ -9,20 +11,16 @@ def schools_in_communes(codes: list[str]) -> list[dict]:
         status=School.Status.CLOSED
     )
     return [
-        {
-            "type": "Feature",
-            "id": f"ecole-{s.uai}",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(s.location.x, 6), round(s.location.y, 6)],
-            },
-            "properties": {
+        point_feature(
+            f"ecole-{s.uai}",
+            s.location,
+            {
                 "kind": "école",
                 "name": s.name,
                 "commune": s.commune.name,
                 "uai": s.uai,
                 "approximate": s.location_approximate,
             },
-        }
+        )
         for s in schools.select_related("commune").order_by("name")
     ]

@@ -18,7 +18,7 @@ from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import Point
 
 from cartography.models import Commune
-from cartography.services import CommuneResolver
+from cartography.services import CommuneResolver, departement_of, normalize_departement_code
 from hub.imports import SEPARATORS, ImportFileError, ImportReport, iter_csv, read_text
 
 from ..models import School
@@ -187,3 +187,13 @@ class CommuneLocator:
                 f"{rest} {consequence}",
                 path,
             )
+
+
+def row_departement(row: dict, line: int, column: str, report) -> str | None:
+    """The row's département (its own column, else from its commune code), or None with the
+    row rejected, naming its line, when neither can be read."""
+    try:
+        return normalize_departement_code(row["departement"] or departement_of(row["commune_code"]))
+    except ValueError as exc:
+        report.reject(line, column, str(exc))
+        return None

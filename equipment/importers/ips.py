@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cartography.services import departement_of, normalize_departement_code
+from cartography.services import normalize_departement_code
 from hub.imports import ImportReport, Progress, no_progress, sync_rows
 
 from ..models import School
@@ -25,6 +25,7 @@ from .common import (
     iter_fields,
     kind_from_name,
     parse_decimal,
+    row_departement,
     sector_from,
 )
 
@@ -61,12 +62,8 @@ def import_ips(
     newest: dict[str, tuple[int, dict]] = {}
     elsewhere = 0
     for line, row in progress(iter_fields(columns), "IPS des écoles", columns.lines):
-        try:
-            code = normalize_departement_code(
-                row["departement"] or departement_of(row["commune_code"])
-            )
-        except ValueError as exc:
-            report.reject(line, columns["departement"], str(exc))
+        code = row_departement(row, line, columns["departement"], report)
+        if code is None:
             continue
         if wanted and code != wanted:
             elsewhere += 1

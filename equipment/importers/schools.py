@@ -19,7 +19,7 @@ from django.contrib.gis.gdal import CoordTransform, GDALException, SpatialRefere
 from django.contrib.gis.geos import Point
 from django.db import transaction
 
-from cartography.services import departement_of, normalize_departement_code
+from cartography.services import normalize_departement_code
 from hub.imports import ImportFileError, ImportReport, Progress, no_progress, sync_rows
 
 from ..models import Circonscription, School
@@ -31,6 +31,7 @@ from .common import (
     fold,
     iter_fields,
     kind_from_name,
+    row_departement,
     sector_from,
 )
 
@@ -141,12 +142,8 @@ def _read(columns: Columns, wanted, report, progress) -> dict[str, tuple[int, di
         if not row["name"]:
             report.reject(line, columns["name"], "nom de l'établissement vide")
             continue
-        try:
-            code = normalize_departement_code(
-                row["departement"] or departement_of(row["commune_code"])
-            )
-        except ValueError as exc:
-            report.reject(line, columns["departement"], str(exc))
+        code = row_departement(row, line, columns["departement"], report)
+        if code is None:
             continue
         if wanted and code != wanted:
             elsewhere += 1

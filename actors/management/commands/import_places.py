@@ -1,14 +1,11 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
-from hub.imports import ImportFileError
-from hub.progress import terminal_progress
+from hub.management.importing import ImportCommand
 
 from ...importers.places import import_places
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Importe des lieux de médiation numérique (standard v1.0.2 ou v0.1, CSV ou JSON)."
 
     def add_arguments(self, parser):
@@ -18,10 +15,4 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            report = import_places(
-                options["file"], source=options["source"], progress=terminal_progress(self.stderr)
-            )
-        except ImportFileError as exc:
-            raise CommandError(f"Import annulé, base inchangée. {exc}") from exc
-        self.stdout.write("\n".join(report.lines()))
+        self.run_import(import_places, options["file"], source=options["source"])

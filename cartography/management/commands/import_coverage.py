@@ -1,14 +1,11 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
-
-from hub.imports import ImportFileError
-from hub.progress import terminal_progress
+from hub.management.importing import ImportCommand
 
 from ...importers.coverage import KINDS, import_coverage
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Importe un fichier de couverture de l'ARCEP (observatoire, Ma connexion internet, IPE, "
         "immeubles) ; le type est reconnu d'après l'en-tête s'il n'est pas indiqué."
@@ -27,14 +24,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            report = import_coverage(
-                options["file"],
-                kind=options["kind"],
-                edition=options["edition"],
-                source_date=options["date"],
-                progress=terminal_progress(self.stderr),
-            )
-        except (ImportFileError, ValueError) as exc:
-            raise CommandError(f"Import annulé, base inchangée. {exc}") from exc
-        self.stdout.write("\n".join(report.lines()))
+        self.run_import(
+            import_coverage,
+            options["file"],
+            kind=options["kind"],
+            edition=options["edition"],
+            source_date=options["date"],
+        )

@@ -1,14 +1,11 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
-from hub.imports import ImportFileError
-from hub.progress import terminal_progress
+from hub.management.importing import ImportCommand
 
 from ...importers.ips import import_ips
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = "Importe l'indice de position sociale (IPS) des écoles, fichier national ou extrait."
 
     def add_arguments(self, parser):
@@ -16,12 +13,4 @@ class Command(BaseCommand):
         parser.add_argument("--departement", help="ne garder que ce département, par ex. 28")
 
     def handle(self, *args, **options):
-        try:
-            report = import_ips(
-                options["file"],
-                departement=options["departement"],
-                progress=terminal_progress(self.stderr),
-            )
-        except (ImportFileError, ValueError) as exc:
-            raise CommandError(f"Import annulé, base inchangée. {exc}") from exc
-        self.stdout.write("\n".join(report.lines()))
+        self.run_import(import_ips, options["file"], departement=options["departement"])
