@@ -147,6 +147,8 @@ NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 def parse_count(text: str) -> int | None:
     """' 12 394    ' → 12394; '-' → 0; '' → None. ValueError for anything else."""
+    if text.isdigit():  # the common case, millions of times in a national file
+        return int(text)
     text = NUMBER_SPACES.sub("", text)
     if text == "":
         return None
@@ -395,16 +397,20 @@ def upsert_snapshots(level, edition: Quarter, fields, rows, names, source_file, 
             params,
         )
         counts.updated += cursor.rowcount
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM (SELECT DISTINCT code FROM coverage_stage) st "
+            "WHERE EXISTS (SELECT 1 FROM cartography_coveragesnapshot s WHERE s.level = "
+            "%(level)s AND s.code = st.code AND s.edition <= %(edition)s))",
+            params,
+        )
+        # Against an empty history (a first import) the checks below are skipped, not run
+        # a million times for nothing.
+        known = cursor.fetchone()[0]
         defaults = {"epci_siren": "''", "zoning": "'{}'::jsonb", "operators": "''"}
         other = [f for f in defaults if f not in fields]
         insert_columns = ["level", "code", "name", "period", "edition", "source_file"]
         insert_columns += ["imported_at", *fields, *other]
-        cursor.execute(
-            f"""
-            INSERT INTO cartography_coveragesnapshot ({", ".join(insert_columns)})
-            SELECT %(level)s, st.code, st.name, st.period, %(edition)s, %(file)s, now(),
-                   {staged}{"".join(", " + defaults[f] for f in other)}
-            FROM coverage_stage st
+        checks = f"""
             WHERE NOT EXISTS (
                 SELECT 1 FROM cartography_coveragesnapshot s
                 WHERE s.level = %(level)s AND s.code = st.code AND s.period = st.period
@@ -416,6 +422,14 @@ def upsert_snapshots(level, edition: Quarter, fields, rows, names, source_file, 
                       AND s.edition < %(edition)s
                     ORDER BY s.edition DESC LIMIT 1) s
                 WHERE ({own}) IS NOT DISTINCT FROM ({staged}))
+        """
+        cursor.execute(
+            f"""
+            INSERT INTO cartography_coveragesnapshot ({", ".join(insert_columns)})
+            SELECT %(level)s, st.code, st.name, st.period, %(edition)s, %(file)s, now(),
+                   {staged}{"".join(", " + defaults[f] for f in other)}
+            FROM coverage_stage st
+            {checks if known else ""}
             """,
             params,
         )
