@@ -203,3 +203,15 @@ def rate_colour(rate: float | None) -> str:
     return next(
         (c["colour"] for c in RATE_CLASSES[1:] if rate < c["max"]), RATE_CLASSES[-1]["colour"]
     )
+
+
+# Buildings by state of fibre deployment (BuildingState values), on the map and its legend.
+BUILDING_COLOURS = {
+    "deploye": "#18753c",
+    "raccordable_demande": "#68a532",
+    "en_cours": "#fcc63a",
+    "signe": "#fa7a35",
+    "cible": "#ce614a",
+    "abandonne": "#3a3a3a",
+    "inconnu": "#929292",
+}

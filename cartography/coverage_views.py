@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from accounts import roles
 
 from .coverage import (
+    BUILDING_COLOURS,
     NO_DATA_COLOUR,
     RATE_CLASSES,
     Quarter,
@@ -21,7 +22,7 @@ from .coverage import (
     commune_figures,
     total,
 )
-from .models import EPCI, CoverageReport, Departement
+from .models import EPCI, BuildingState, CoverageReport, Departement
 from .reports import FORMATS, ReportScope, ScopeError
 from .views import _selected_departement
 
@@ -42,7 +43,12 @@ def coverage_map(request):
     codes = list(departement.communes.values_list("code", flat=True)) if departement else []
     quarters = available_quarters(codes)
     quarter = _quarter(request.GET.get("periode", ""), quarters)
+    level = "epci" if request.GET.get("echelon") == "epci" else "commune"
     context = {
+        "level": level,
+        "building_states": [
+            (state, label, BUILDING_COLOURS[state]) for state, label in BuildingState.choices
+        ],
         "title": "Couverture en fibre optique",
         "departements": departements,
         "departement": departement,
@@ -62,6 +68,8 @@ def coverage_map(request):
             "unservedUrl": f"{reverse('coverage-unserved')}?{urlencode(query)}",
             "buildingsUrl": reverse("coverage-buildings"),
             "period": str(quarter),
+            "level": level,
+            "buildingColours": BUILDING_COLOURS,
             "classes": RATE_CLASSES,
             "noDataColour": NO_DATA_COLOUR,
             "hasTiles": bool(settings.LEAFLET_CONFIG["TILES"]),

@@ -19,13 +19,21 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 from django.db import connection, transaction
 
-from hub.imports import ImportFileError, ImportReport, Progress, no_progress, read_text
+from hub.imports import (
+    ImportFileError,
+    ImportReport,
+    Progress,
+    no_progress,
+    read_text,
+    secondary_indexes_rebuilt,
+)
 
 from ..coverage import QUARTER, Quarter
 from ..models import Commune, CoverageLevel, Departement, EligibilitySnapshot
@@ -636,7 +644,8 @@ class BuildingImport:
             self.copy(cursor, encoding, width)
             self.map_communes(cursor)
             self.check(cursor)
-            self.upsert(cursor)
+            with self.index_strategy(cursor):
+                self.upsert(cursor)
             cursor.execute("DROP TABLE building_stage; DROP TABLE building_commune")
 
     def copy(self, cursor, encoding: str, width: int) -> None:
@@ -734,6 +743,22 @@ class BuildingImport:
             f"WHEN {fx} BETWEEN -400000 AND 1400000 AND {fy} BETWEEN 5900000 AND 7300000 "
             "THEN 2154 END)"
         )
+
+    BULK = 50_000
+
+    def index_strategy(self, cursor):
+        """A file as large as the table it feeds (a first load, a national file) rebuilds the
+        spatial and lookup indexes once instead of updating them row by row."""
+        cursor.execute("SELECT count(*) FROM building_stage")
+        staged = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'cartography_building'::regclass"
+        )
+        existing = cursor.fetchone()[0]
+        if staged >= self.BULK and staged >= existing / 2:
+            self.report.note("index des immeubles reconstruits après l'écriture (gros fichier)")
+            return secondary_indexes_rebuilt("cartography_building")
+        return nullcontext()
 
     def col(self, field: str, alias: str = "") -> str:
         """`field`'s staging column as trimmed text (NULL when the file lacks the column)."""

@@ -7,18 +7,10 @@
   const config = JSON.parse(document.getElementById("map-config").textContent);
   const status = document.getElementById("map-status");
   const select = document.getElementById("periode");
+  const levelSelect = document.getElementById("echelon");
   const numbers = new Intl.NumberFormat("fr-FR");
   const percent = new Intl.NumberFormat("fr-FR", { style: "percent", maximumFractionDigits: 1 });
   const BUILDINGS_ZOOM = 15;
-  const STATE_COLOURS = {
-    deploye: "#18753c",
-    raccordable_demande: "#68a532",
-    en_cours: "#fcc63a",
-    signe: "#fa7a35",
-    cible: "#ce614a",
-    abandonne: "#3a3a3a",
-    inconnu: "#929292",
-  };
   const TECHNOLOGIES = {
     elig_ftth: "fibre (FttH)",
     elig_coax: "câble",
@@ -45,7 +37,7 @@
   function popup(props, period) {
     const box = document.createElement("div");
     const title = document.createElement("strong");
-    title.textContent = props.name + " (" + props.code + ")";
+    title.textContent = props.name + (props.communes > 1 ? " (" + props.communes + " communes)" : " (" + props.code + ")");
     box.append(title);
     if (props.premises === null || props.ftth_ready === null) {
       line(box, "Pas de donnée pour " + period + ".");
@@ -108,7 +100,8 @@
   }
 
   function coverageUrl(period) {
-    return config.coverageUrl + "&format=geojson&period=" + encodeURIComponent(period);
+    return config.coverageUrl + "&format=geojson&level=" + levelSelect.value +
+      "&period=" + encodeURIComponent(period);
   }
 
   window.hubCoverageMap = function (map) {
@@ -135,7 +128,8 @@
       container.dataset.period = data.period;
       container.dataset.colours = JSON.stringify(
         Object.fromEntries(data.features.map((f) => [f.id, colour(f.properties.rate)])));
-      status.textContent = data.features.length + " communes colorées pour " + data.period + ".";
+      status.textContent = data.features.length + (data.level === "epci" ? " EPCI colorés" : " communes colorées") +
+        " pour " + data.period + ".";
       if (unserved) await showUnserved(period);
     }
 
@@ -182,7 +176,7 @@
       if (buildings) map.removeLayer(buildings);
       buildings = L.geoJSON(data, {
         pointToLayer: (f, latlng) => L.circleMarker(latlng, {
-          radius: 4, weight: 1, color: "#161616", fillColor: STATE_COLOURS[f.properties.state] || "#929292", fillOpacity: 0.9 }),
+          radius: 4, weight: 1, color: "#161616", fillColor: config.buildingColours[f.properties.state] || "#929292", fillOpacity: 0.9 }),
         onEachFeature: (f, layer) => layer.bindPopup(
           (f.properties.address || f.id) + " — " + f.properties.state_label),
       }).addTo(map);
@@ -191,6 +185,12 @@
       }
     }
 
+    levelSelect.addEventListener("change", () => {
+      const url = new URL(window.location.href);
+      url.searchParams.set("echelon", levelSelect.value);
+      window.history.replaceState(null, "", url);
+      showPeriod(select.value, false).catch((e) => { status.textContent = "La carte n’a pas pu être chargée (" + e.message + ")."; });
+    });
     select.addEventListener("change", () => {
       const url = new URL(window.location.href);
       url.searchParams.set("periode", select.value);

@@ -65,6 +65,10 @@ def test_changing_the_period_recolours_the_communes(page, site, axe):
     expect(page.locator("#previous-label")).to_have_text("Évolution depuis T2 2017")
     expect(page).to_have_url(re.compile(r"periode=T3\+2017|periode=T3%202017"))
 
+    page.get_by_label("Colorer par").select_option("epci")
+    expect(page.locator("#map-status")).to_have_text("12 EPCI colorés pour T3 2017.")
+    expect(page.locator("#coverage-map path.leaflet-interactive")).to_have_count(12)
+
 
 def test_a_click_tells_the_rate_and_the_technology_mix(page, site):
     page.goto(site + "/couverture/")
