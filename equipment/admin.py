@@ -1,7 +1,20 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Circonscription, School
+from .models import (
+    Campaign,
+    CensusAnswer,
+    Circonscription,
+    Deployment,
+    DigitalReferent,
+    Loan,
+    LoanPool,
+    MaturityCriterion,
+    MaturityLevel,
+    School,
+    SchoolDirector,
+)
 
 
 @admin.register(Circonscription)
@@ -38,3 +51,65 @@ class SchoolAdmin(LeafletGeoAdmin):
     list_select_related = ["commune", "circonscription"]
     raw_id_fields = ["commune", "circonscription"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(SchoolDirector)
+class SchoolDirectorAdmin(admin.ModelAdmin):
+    list_display = ["user", "school"]
+    search_fields = ["user__username", "user__email", "school__uai", "school__name"]
+    raw_id_fields = ["user", "school"]
+
+
+@admin.register(DigitalReferent)
+class DigitalReferentAdmin(admin.ModelAdmin):
+    list_display = ["user", "circonscription"]
+    search_fields = ["user__username", "user__email", "circonscription__name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "school_year", "opens_on", "closes_on", "is_demo"]
+
+
+class MaturityCriterionInline(admin.TabularInline):
+    model = MaturityCriterion
+    extra = 1
+
+
+@admin.register(MaturityLevel)
+class MaturityLevelAdmin(admin.ModelAdmin):
+    """The maturity rules, edited as data: saving a level or a criterion re-assesses every
+    school's answers."""
+
+    list_display = ["number", "name"]
+    inlines = [MaturityCriterionInline]
+
+
+@admin.register(CensusAnswer)
+class CensusAnswerAdmin(SimpleHistoryAdmin):
+    list_display = ["school", "campaign", "level", "connection", "wifi", "updated_at", "is_demo"]
+    list_filter = ["campaign", "level", "connection", "wifi", "is_demo"]
+    search_fields = ["school__uai", "school__name"]
+    raw_id_fields = ["school"]
+    readonly_fields = ["level", "level_reasons", "answered_by"]
+
+
+@admin.register(Deployment)
+class DeploymentAdmin(SimpleHistoryAdmin):
+    list_display = ["school", "kind", "quantity", "funding", "status", "ordered_on"]
+    list_filter = ["status", "funding", "kind"]
+    search_fields = ["school__uai", "school__name"]
+    raw_id_fields = ["school"]
+
+
+class LoanInline(admin.TabularInline):
+    model = Loan
+    extra = 0
+
+
+@admin.register(LoanPool)
+class LoanPoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "quantity", "school", "structure"]
+    raw_id_fields = ["school", "structure"]
+    inlines = [LoanInline]

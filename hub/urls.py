@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cartography.urls")),
     path("lieux/", include("actors.urls")),
     path("espace/", include("actors.space_urls")),
+    path("ecoles/", include("equipment.urls")),
     path("api/", include("cartography.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),

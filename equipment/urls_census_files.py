@@ -1,0 +1,3 @@
+"""Routes filled by their part of the app."""
+
+urlpatterns = []
