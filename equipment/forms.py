@@ -19,6 +19,10 @@ CENSUS_FIELDS = [
 ]
 
 
+COUNTS = [f"{kind}_{part}" for kind, _ in DEVICE_KINDS for part in ("total", "pupils")]
+COUNTS.append("trained_staff")
+
+
 class CensusAnswerForm(forms.ModelForm):
     class Meta:
         model = CensusAnswer
@@ -32,10 +36,19 @@ class CensusAnswerForm(forms.ModelForm):
             self.fields[
                 f"{kind}_pupils"
             ].label = f"{label[0].upper()}{label[1:]} : dont utilisables par les élèves"
+        for name in COUNTS:
+            self.fields[name].required = False  # an empty count means none
         self.fields["pupils"].help_text = "effectif de la rentrée"
         self.fields[
             "download_mbps"
         ].help_text = "mesuré sur un poste de l'école (par ex. avec un test de débit), en Mbit/s"
+
+    def clean(self):
+        data = super().clean()
+        for name in COUNTS:
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
 
     def device_rows(self):
         """(label, total field, pupils field) per kind of device, for a compact table."""
