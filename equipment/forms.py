@@ -39,9 +39,13 @@ class CensusAnswerForm(forms.ModelForm):
         for name in COUNTS:
             self.fields[name].required = False  # an empty count means none
         self.fields["pupils"].help_text = "effectif de la rentrée"
-        self.fields[
-            "download_mbps"
-        ].help_text = "mesuré sur un poste de l'école (par ex. avec un test de débit), en Mbit/s"
+        speed = self.fields["download_mbps"]
+        speed.localize = speed.widget.is_localized = True  # "95,5" as people write it in French
+        speed.widget.input_type = "text"
+        speed.widget.attrs["inputmode"] = "decimal"
+        speed.help_text = (
+            "mesuré sur un poste de l'école (par ex. avec un test de débit), en Mbit/s"
+        )
 
     def clean(self):
         data = super().clean()

@@ -1,6 +1,8 @@
-"""Context shared by every page: the DSFR site configuration, without a database query."""
+"""Context shared by every page: the DSFR site configuration, and (lazily, so only pages that
+ask pay the query) whether the user has a school space."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
@@ -10,9 +12,16 @@ def site(request):
             "site_tagline": "Acteurs, équipements et couverture numérique du territoire",
             "header_brand_html": "République<br>française",
         },
+        "has_school_space": SimpleLazyObject(lambda: _school_space(request.user)),
         "skiplinks": [
             {"link": "#content", "label": "Contenu"},
             {"link": "#header-navigation", "label": "Menu"},
             {"link": "#footer", "label": "Pied de page"},
         ],
     }
+
+
+def _school_space(user) -> bool:
+    from equipment.rights import has_school_access
+
+    return has_school_access(user)

@@ -1,0 +1,297 @@
+"""Schools with their census answer for a campaign: the filters of the DSDEN map and gap list
+("identification des manques"), its rows and its exports, and the per-commune aggregates the
+public may see."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.db.models import Count, F, FilteredRelation, Q
+
+from cartography.models import EPCI, Commune
+
+from .models import (
+    NATIONAL_REFERENCE,
+    PUPIL_TERMINALS,
+    Campaign,
+    CensusAnswer,
+    Circonscription,
+    School,
+)
+
+LEVEL_COLOURS = {
+    None: "#929292",
+    0: "#ce0500",
+    1: "#fa7a35",
+    2: "#fcc63a",
+    3: "#68a532",
+    4: "#18753c",
+}
+TERMINAL_CLASSES = [  # terminals per 100 pupils
+    (0, 5, "#ce0500", "moins de 5"),
+    (5, 10, "#fa7a35", "5 à 10"),
+    (10, 20, "#fcc63a", "10 à 20"),
+    (20, None, "#18753c", "20 et plus"),
+]
+SORTS = {
+    "nom": ["name"],
+    "-nom": ["-name"],
+    "niveau": [F("answer__level").asc(nulls_first=True), "name"],
+    "-niveau": [F("answer__level").desc(nulls_last=True), "name"],
+    "commune": ["commune__name", "name"],
+    "circonscription": ["circonscription__name", "name"],
+    "terminaux": [F("terminals_per_100").asc(nulls_first=True), "name"],
+    "-terminaux": [F("terminals_per_100").desc(nulls_last=True), "name"],
+}
+COLOUR_BY = [
+    ("level", "niveau de maturité"),
+    ("terminals", "terminaux pour 100 élèves"),
+    ("connection", "connexion"),
+]
+CONNECTION_COLOURS = {
+    "fibre": "#18753c",
+    "cable": "#68a532",
+    "copper": "#fcc63a",
+    "4g": "#fa7a35",
+    "satellite": "#ce614a",
+    "none": "#ce0500",
+    None: "#929292",
+}
+
+
+class SchoolFilterForm(forms.Form):
+    campagne = forms.ModelChoiceField(
+        label="Campagne", queryset=Campaign.objects.all(), required=False, empty_label=None
+    )
+    type = forms.ChoiceField(label="Type d'école", required=False)
+    circonscription = forms.ModelChoiceField(
+        label="Circonscription", queryset=Circonscription.objects.none(), required=False
+    )
+    commune = forms.CharField(label="Commune (nom ou code INSEE)", required=False)
+    epci = forms.ModelChoiceField(label="EPCI", queryset=EPCI.objects.none(), required=False)
+    niveau = forms.ChoiceField(label="Niveau de maturité", required=False)
+    connexion = forms.ChoiceField(label="Connexion", required=False)
+    rep = forms.ChoiceField(
+        label="Éducation prioritaire",
+        required=False,
+        choices=[("", "toutes"), ("REP", "REP"), ("REP+", "REP+"), ("aucune", "hors REP")],
+    )
+    couleur = forms.ChoiceField(label="Colorer la carte par", choices=COLOUR_BY, required=False)
+    tri = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[
+            ("-niveau", "niveau décroissant"),
+            ("niveau", "niveau croissant"),
+            ("nom", "nom"),
+            ("commune", "commune"),
+            ("circonscription", "circonscription"),
+            ("terminaux", "terminaux pour 100 élèves, croissant"),
+            ("-terminaux", "terminaux pour 100 élèves, décroissant"),
+        ],
+    )
+
+    def __init__(self, *args, schools=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        schools = School.objects.all() if schools is None else schools
+        self.fields["type"].choices = [("", "tous")] + list(School.Kind.choices)
+        self.fields["circonscription"].queryset = Circonscription.objects.filter(
+            pk__in=schools.values("circonscription")
+        )
+        self.fields["epci"].queryset = EPCI.objects.filter(
+            pk__in=Commune.objects.filter(pk__in=schools.values("commune")).values("epci")
+        )
+        self.fields["niveau"].choices = [("", "tous"), ("aucun", "sans réponse")] + [
+            (str(n), f"niveau {n}") for n in range(5)
+        ]
+        self.fields["connexion"].choices = [("", "toutes")] + list(CensusAnswer.Connection.choices)
+        self.fields["campagne"].initial = Campaign.objects.first()
+
+    def campaign(self) -> Campaign | None:
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("campagne"):
+            return self.cleaned_data["campagne"]
+        return Campaign.objects.first()
+
+
+def with_answers(schools, campaign: Campaign | None):
+    """Schools annotated with their answer to `campaign` (`answer__…`) and their terminals per
+    100 pupils (`terminals_per_100`)."""
+    schools = schools.annotate(
+        answer=FilteredRelation("census_answers", condition=Q(census_answers__campaign=campaign))
+    )
+    terminals = sum((F(f"answer__{kind}_pupils") for kind in PUPIL_TERMINALS), start=0)
+    return schools.annotate(
+        terminals_per_100=100.0 * terminals / F("answer__pupils"),
+    ).select_related("commune", "circonscription")
+
+
+def filtered(schools, data: dict, campaign: Campaign | None):
+    schools = with_answers(schools.exclude(status=School.Status.CLOSED), campaign)
+    if campaign is not None:
+        schools = schools.filter(kind__in=campaign.kinds)
+    if data.get("type"):
+        schools = schools.filter(kind=data["type"])
+    if data.get("circonscription"):
+        schools = schools.filter(circonscription=data["circonscription"])
+    if data.get("commune"):
+        schools = schools.filter(commune__in=Commune.objects.search(data["commune"]))
+    if data.get("epci"):
+        schools = schools.filter(commune__epci=data["epci"])
+    if data.get("niveau") == "aucun":
+        schools = schools.filter(answer__isnull=True)
+    elif data.get("niveau"):
+        schools = schools.filter(answer__level=int(data["niveau"]))
+    if data.get("connexion"):
+        schools = schools.filter(answer__connection=data["connexion"])
+    if data.get("rep") == "aucune":
+        schools = schools.filter(education_priority="")
+    elif data.get("rep"):
+        schools = schools.filter(education_priority=data["rep"])
+    return schools.order_by(*SORTS.get(data.get("tri") or "-niveau", SORTS["-niveau"]))
+
+
+ROW_FIELDS = [
+    "uai", "name", "kind", "commune__name", "commune__code", "circonscription__name",
+    "education_priority", "ips", "answer__pupils", "answer__level", "answer__level_reasons",
+    "terminals_per_100", "answer__connection", "answer__download_mbps", "answer__wifi",
+    "answer__platform", "answer__trained_staff", "answer__needs", "answer__updated_at",
+]  # fmt: skip
+
+
+def rows(schools) -> list[dict]:
+    """One dict per school for the gap list and its exports."""
+    kinds = dict(School.Kind.choices)
+    connections = dict(CensusAnswer.Connection.choices)
+    wifi = dict(CensusAnswer.Wifi.choices)
+    out = []
+    for row in schools.values(*ROW_FIELDS):
+        ratio = row["terminals_per_100"]
+        out.append(
+            {
+                **row,
+                "kind_label": kinds.get(row["kind"], row["kind"]),
+                "terminals_per_100": None if ratio is None else round(ratio, 1),
+                "reference": NATIONAL_REFERENCE.get(row["kind"]),
+                "connection_label": connections.get(row["answer__connection"], ""),
+                "wifi_label": wifi.get(row["answer__wifi"], ""),
+                "answered": row["answer__pupils"] is not None,
+            }
+        )
+    return out
+
+
+EXPORT_COLUMNS = [
+    ("uai", "UAI"),
+    ("name", "école"),
+    ("kind_label", "type"),
+    ("commune__name", "commune"),
+    ("commune__code", "code INSEE"),
+    ("circonscription__name", "circonscription"),
+    ("education_priority", "éducation prioritaire"),
+    ("ips", "IPS"),
+    ("answer__pupils", "élèves"),
+    ("answer__level", "niveau de maturité"),
+    ("answer__level_reasons", "ce qui manque"),
+    ("terminals_per_100", "terminaux élèves pour 100 élèves"),
+    ("reference", "référence nationale (ETIC 2018-2019)"),
+    ("connection_label", "connexion"),
+    ("answer__download_mbps", "débit mesuré (Mbit/s)"),
+    ("wifi_label", "Wi-Fi dans les classes"),
+    ("answer__trained_staff", "personnels formés"),
+    ("answer__needs", "besoins exprimés"),
+]
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    return float(value) if hasattr(value, "is_finite") else value
+
+
+def write_csv(data: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([label for _, label in EXPORT_COLUMNS])
+    for row in data:
+        writer.writerow(
+            [
+                str(_cell(row[key])).replace(".", ",")
+                if isinstance(_cell(row[key]), float)
+                else _cell(row[key])
+                for key, _ in EXPORT_COLUMNS
+            ]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_xlsx(data: list[dict], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Manques"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    sheet.append([label for _, label in EXPORT_COLUMNS])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in data:
+        sheet.append(
+            [None if row[key] in (None, "") else _cell(row[key]) for key, _ in EXPORT_COLUMNS]
+        )
+    sheet.freeze_panes = "C4"
+    widths = [10, 34, 16, 22, 9, 22, 9, 7, 8, 9, 60, 12, 12, 18, 10, 18, 9, 40]
+    for column, width in zip("ABCDEFGHIJKLMNOPQR", widths, strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+MIN_SCHOOLS_PUBLISHED = 3
+
+
+def commune_aggregates(campaign: Campaign | None) -> tuple[list[dict], int]:
+    """Per-commune figures the public may see; communes with fewer than three answering
+    schools are left out (their figures would describe a single school)."""
+    if campaign is None:
+        return [], 0
+    answers = CensusAnswer.objects.filter(campaign=campaign)
+    per_commune = (
+        answers.values("school__commune__code", "school__commune__name")
+        .annotate(
+            schools=Count("pk"),
+            fibre=Count("pk", filter=Q(connection="fibre")),
+            wifi_all=Count("pk", filter=Q(wifi="all")),
+        )
+        .order_by("school__commune__name")
+    )
+    terminals = {}
+    for a in answers.values(
+        "school__commune__code", "pupils", *[f"{k}_pupils" for k in PUPIL_TERMINALS]
+    ):
+        code = a["school__commune__code"]
+        total = terminals.setdefault(code, [0, 0])
+        total[0] += sum(a[f"{k}_pupils"] for k in PUPIL_TERMINALS)
+        total[1] += a["pupils"]
+    shown, hidden = [], 0
+    for c in per_commune:
+        if c["schools"] < MIN_SCHOOLS_PUBLISHED:
+            hidden += 1
+            continue
+        devices, pupils = terminals[c["school__commune__code"]]
+        shown.append(
+            {
+                "code": c["school__commune__code"],
+                "name": c["school__commune__name"],
+                "schools": c["schools"],
+                "fibre_share": c["fibre"] / c["schools"],
+                "wifi_share": c["wifi_all"] / c["schools"],
+                "terminals_per_100": round(100 * devices / pupils, 1) if pupils else None,
+            }
+        )
+    return shown, hidden

@@ -1,0 +1,263 @@
+"""Pages of the schools' census: the DSDEN map and gap list, a school's page, its census form,
+opening a campaign, and the public per-commune aggregates."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from . import gaps
+from .forms import CampaignForm, CensusAnswerForm
+from .models import DEVICE_KINDS, NATIONAL_REFERENCE, Campaign, CensusAnswer, MaturityLevel, School
+from .rights import can_see_school, is_dsden, schools_for
+
+PAGE_SIZE = 50
+
+
+def _visible_schools(request):
+    schools = schools_for(request.user)
+    if not schools.exists():
+        raise PermissionDenied("Ces pages sont réservées à la DSDEN, aux ERUN et aux directions.")
+    return schools
+
+
+def _filtered(request):
+    schools = _visible_schools(request)
+    form = gaps.SchoolFilterForm(request.GET or None, schools=schools)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    campaign = form.campaign()
+    return form, campaign, gaps.filtered(schools, data, campaign)
+
+
+def _colour(row: dict, mode: str) -> str:
+    if mode == "terminals":
+        ratio = row["terminals_per_100"]
+        if ratio is None:
+            return gaps.LEVEL_COLOURS[None]
+        return next(c for low, high, c, _ in gaps.TERMINAL_CLASSES if high is None or ratio < high)
+    if mode == "connection":
+        return gaps.CONNECTION_COLOURS.get(row["answer__connection"], gaps.LEVEL_COLOURS[None])
+    return gaps.LEVEL_COLOURS.get(row["answer__level"], gaps.LEVEL_COLOURS[None])
+
+
+def _legend(mode: str) -> list[tuple[str, str]]:
+    if mode == "terminals":
+        return [(c, label) for _, _, c, label in gaps.TERMINAL_CLASSES] + [
+            (gaps.LEVEL_COLOURS[None], "sans réponse")
+        ]
+    if mode == "connection":
+        labels = dict(CensusAnswer.Connection.choices)
+        return [(c, labels.get(k, "sans réponse")) for k, c in gaps.CONNECTION_COLOURS.items()]
+    names = dict(MaturityLevel.objects.values_list("number", "name"))
+    return [
+        (c, f"niveau {n} : {names.get(n, '')}" if n is not None else "sans réponse")
+        for n, c in gaps.LEVEL_COLOURS.items()
+    ]
+
+
+@login_required
+def schools_map(request):
+    form, campaign, schools = _filtered(request)
+    mode = request.GET.get("couleur") or "level"
+    page = Paginator(gaps.rows(schools), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    answered = schools.filter(answer__isnull=False).count()
+    return render(
+        request,
+        "equipment/schools.html",
+        {
+            "title": "Écoles et équipement numérique",
+            "form": form,
+            "campaign": campaign,
+            "page": page,
+            "query": query.urlencode(),
+            "answered": answered,
+            "legend": _legend(mode),
+            "can_open_campaign": is_dsden(request.user),
+            "map_config": {
+                "url": f"{reverse('equipment-schools-geojson')}?{query.urlencode()}",
+                "communesUrl": f"{reverse('commune-list')}?departement={settings.HUB_DEFAULT_DEPARTEMENT}",
+                "hasTiles": bool(settings.LEAFLET_CONFIG["TILES"]),
+            },
+        },
+    )
+
+
+@login_required
+def schools_geojson(request):
+    """The map layer: every filtered school the user may see, coloured as asked."""
+    _, campaign, schools = _filtered(request)
+    mode = request.GET.get("couleur") or "level"
+    features = []
+    locations = dict(schools.filter(location__isnull=False).values_list("uai", "location"))
+    for row in gaps.rows(schools):
+        point = locations.get(row["uai"])
+        if point is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["uai"],
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(point.x, 6), round(point.y, 6)],
+                },
+                "properties": {
+                    "name": row["name"],
+                    "commune": row["commune__name"],
+                    "level": row["answer__level"],
+                    "reasons": row["answer__level_reasons"],
+                    "terminals_per_100": row["terminals_per_100"],
+                    "colour": _colour(row, mode),
+                    "url": reverse("equipment-school", args=[row["uai"]]),
+                },
+            }
+        )
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "campaign": campaign.school_year if campaign else None,
+            "features": features,
+        },
+        content_type="application/geo+json",
+    )
+
+
+@login_required
+def schools_export(request, format):
+    _, campaign, schools = _filtered(request)
+    data = gaps.rows(schools)
+    year = campaign.school_year if campaign else "sans-campagne"
+    title = f"Identification des manques — {campaign or 'aucune campagne'} — {timezone.localdate():%d/%m/%Y}"
+    if format == "xlsx":
+        content, kind = gaps.write_xlsx(data, title), FORMAT_TYPES["xlsx"]
+    else:
+        content, kind = gaps.write_csv(data), FORMAT_TYPES["csv"]
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="manques-{year}.{format}"'
+    return response
+
+
+FORMAT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _school_or_404(request, uai) -> School:
+    school = get_object_or_404(School.objects.select_related("commune", "circonscription"), uai=uai)
+    if not can_see_school(request.user, school):
+        raise PermissionDenied("Cette école n'est pas dans votre périmètre.")
+    return school
+
+
+@login_required
+def school_detail(request, uai):
+    school = _school_or_404(request, uai)
+    answers = list(
+        school.census_answers.select_related("campaign", "answered_by").order_by(
+            "-campaign__school_year"
+        )
+    )
+    campaigns = Campaign.objects.exclude(answers__school=school).filter(
+        kinds__contains=[school.kind]
+    )
+    changes = []
+    for answer in answers:
+        records = list(answer.history.select_related("history_user").order_by("-history_date")[:20])
+        for newer, older in zip(records, records[1:], strict=False):
+            delta = newer.diff_against(older)
+            changes += [
+                {
+                    "when": newer.history_date,
+                    "who": newer.history_user,
+                    "campaign": answer.campaign.school_year,
+                    "field": answer._meta.get_field(c.field).verbose_name,
+                    "old": c.old,
+                    "new": c.new,
+                }
+                for c in delta.changes
+            ]
+    return render(
+        request,
+        "equipment/school_detail.html",
+        {
+            "title": school.name,
+            "school": school,
+            "answers": answers,
+            "devices": DEVICE_KINDS,
+            "open_campaigns": campaigns,
+            "reference": NATIONAL_REFERENCE.get(school.kind),
+            "changes": sorted(changes, key=lambda c: c["when"], reverse=True)[:50],
+        },
+    )
+
+
+@login_required
+def census_form(request, uai, campaign):
+    school = _school_or_404(request, uai)
+    campaign = get_object_or_404(Campaign, pk=campaign)
+    answer = CensusAnswer.objects.filter(campaign=campaign, school=school).first()
+    if answer is None:
+        answer = CensusAnswer(campaign=campaign, school=school, pupils=school.pupils or 0)
+    form = CensusAnswerForm(request.POST or None, instance=answer)
+    if request.method == "POST" and form.is_valid():
+        answer = form.save(commit=False)
+        answer.answered_by = request.user
+        answer.save()
+        messages.success(
+            request, f"Réponse enregistrée. Niveau de maturité : {answer.level_reasons}."
+        )
+        return redirect("equipment-school", uai=school.uai)
+    return render(
+        request,
+        "equipment/census_form.html",
+        {
+            "title": f"Recensement {campaign.school_year} — {school.name}",
+            "school": school,
+            "campaign": campaign,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def campaign_new(request):
+    if not is_dsden(request.user):
+        raise PermissionDenied("L'ouverture d'une campagne est réservée à la DSDEN.")
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.created_by = request.user
+        campaign.save()
+        messages.success(request, f"Campagne « {campaign} » ouverte.")
+        return redirect(f"{reverse('equipment-schools')}?campagne={campaign.pk}")
+    return render(
+        request, "equipment/campaign_form.html", {"title": "Ouvrir une campagne", "form": form}
+    )
+
+
+def commune_aggregates(request):
+    """Public: per-commune figures only, never a school's answers."""
+    campaigns = list(Campaign.objects.all())
+    chosen = next((c for c in campaigns if str(c.pk) == request.GET.get("campagne")), None)
+    campaign = chosen or (campaigns[0] if campaigns else None)
+    shown, hidden = gaps.commune_aggregates(campaign)
+    return render(
+        request,
+        "equipment/communes.html",
+        {
+            "title": "Équipement numérique des écoles par commune",
+            "campaigns": campaigns,
+            "campaign": campaign,
+            "communes": shown,
+            "hidden": hidden,
+            "minimum": gaps.MIN_SCHOOLS_PUBLISHED,
+        },
+    )
