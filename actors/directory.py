@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.gis.geos import Point, Polygon
 
 from cartography.models import EPCI, Commune
+from hub.api import parse_bbox
 
 from . import opening, standard
 from .geocoding import geocode
@@ -67,15 +68,9 @@ class DirectoryForm(forms.Form):
         if not text:
             return None
         try:
-            west, south, east, north = (float(v) for v in text.split(","))
+            west, south, east, north = parse_bbox(text)
         except ValueError as exc:
-            raise forms.ValidationError(
-                "bbox attendu : ouest,sud,est,nord en degrés (par ex. 1.2,48.3,1.6,48.6)"
-            ) from exc
-        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            raise forms.ValidationError(
-                "bbox hors des limites ou dans le désordre (ouest,sud,est,nord)"
-            )
+            raise forms.ValidationError(str(exc)) from exc
         return Polygon.from_bbox((west, south, east, north))
 
     def clean(self):

@@ -16,7 +16,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.api import GeoJSONRenderer
+from hub.api import GeoJSONRenderer, parse_bbox
 
 from .coverage import CoverageFigures, Quarter, available_quarters, by_epci, commune_figures, total
 from .models import CoverageLevel, Departement, EligibilitySnapshot
@@ -195,14 +195,9 @@ class BBoxQuery(serializers.Serializer):
 
     def validate_bbox(self, value):
         try:
-            west, south, east, north = (float(v) for v in value.split(","))
+            return parse_bbox(value)
         except ValueError as exc:
-            raise serializers.ValidationError(
-                "attendu : quatre nombres ouest,sud,est,nord séparés par des virgules"
-            ) from exc
-        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
-            raise serializers.ValidationError("boîte invalide (ouest < est, sud < nord, en degrés)")
-        return west, south, east, north
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 BUILDINGS_SQL = """

@@ -8,9 +8,11 @@ import csv
 import io
 
 from django import forms
+from django.contrib.gis.geos import Polygon
 from django.db.models import Count, F, FilteredRelation, Q
 
 from cartography.models import EPCI, Commune
+from hub.api import parse_bbox
 
 from .models import (
     NATIONAL_REFERENCE,
@@ -79,6 +81,7 @@ class SchoolFilterForm(forms.Form):
         choices=[("", "toutes"), ("REP", "REP"), ("REP+", "REP+"), ("aucune", "hors REP")],
     )
     couleur = forms.ChoiceField(label="Colorer la carte par", choices=COLOUR_BY, required=False)
+    bbox = forms.CharField(required=False, widget=forms.HiddenInput)
     tri = forms.ChoiceField(
         label="Trier par",
         required=False,
@@ -109,6 +112,15 @@ class SchoolFilterForm(forms.Form):
         self.fields["connexion"].choices = [("", "toutes")] + list(CensusAnswer.Connection.choices)
         self.fields["campagne"].initial = Campaign.objects.first()
 
+    def clean_bbox(self):
+        text = self.cleaned_data["bbox"]
+        if not text:
+            return None
+        try:
+            return Polygon.from_bbox(parse_bbox(text))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
     def campaign(self) -> Campaign | None:
         if self.is_bound and self.is_valid() and self.cleaned_data.get("campagne"):
             return self.cleaned_data["campagne"]
@@ -131,6 +143,8 @@ def filtered(schools, data: dict, campaign: Campaign | None):
     schools = with_answers(schools.exclude(status=School.Status.CLOSED), campaign)
     if campaign is not None:
         schools = schools.filter(kind__in=campaign.kinds)
+    if data.get("bbox") is not None:
+        schools = schools.filter(location__bboverlaps=data["bbox"])
     if data.get("type"):
         schools = schools.filter(kind=data["type"])
     if data.get("circonscription"):

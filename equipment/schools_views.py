@@ -91,8 +91,11 @@ def schools_map(request):
 
 @login_required
 def schools_geojson(request):
-    """The map layer: every filtered school the user may see, coloured as asked."""
-    _, campaign, schools = _filtered(request)
+    """The map layer: every filtered school the user may see (in `bbox` when given), coloured
+    as asked."""
+    form, campaign, schools = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
     mode = request.GET.get("couleur") or "level"
     features = []
     locations = dict(schools.filter(location__isnull=False).values_list("uai", "location"))

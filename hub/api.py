@@ -18,3 +18,16 @@ def point_feature(identifier: str, point, properties: dict) -> dict:
         "geometry": {"type": "Point", "coordinates": [round(point.x, 6), round(point.y, 6)]},
         "properties": properties,
     }
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """'west,south,east,north' in degrees → four floats; ValueError saying what is expected."""
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError as exc:
+        raise ValueError(
+            "bbox attendu : ouest,sud,est,nord en degrés (par ex. 1.2,48.3,1.6,48.6)"
+        ) from exc
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValueError("bbox hors des limites ou dans le désordre (ouest,sud,est,nord)")
+    return west, south, east, north

@@ -158,7 +158,7 @@ def test_the_api_answers_bad_queries_with_a_readable_400(client, coverage, query
 def test_the_buildings_api_needs_a_valid_box(client, territory_28):
     assert client.get("/api/coverage/buildings/").status_code == 400
     bad = client.get("/api/coverage/buildings/", {"bbox": "2,49,1,48"})
-    assert bad.status_code == 400 and "boîte invalide" in bad.json()["bbox"][0]
+    assert bad.status_code == 400 and "dans le désordre" in bad.json()["bbox"][0]
 
 
 @pytest.fixture

@@ -223,3 +223,13 @@ def test_dsden_opens_a_campaign_and_others_cannot(client, census):
     response = client.post("/ecoles/campagnes/nouvelle/", {**form, "closes_on": "2026-12-18"})
     assert response.status_code == 302
     assert Campaign.objects.get(school_year="2026-2027").kinds == ["maternelle", "elementaire"]
+
+
+@pytest.mark.django_db
+def test_the_map_layer_keeps_to_its_box(client, census):
+    client.force_login(census["users"]["dsden"])
+    chartres_box = {"bbox": "1.40,48.40,1.56,48.50"}
+    layer = client.get("/ecoles/carte.geojson", chartres_box).json()
+    assert sorted(f["id"] for f in layer["features"]) == ["0280001A", "0280002B"]
+    bad = client.get("/ecoles/carte.geojson", {"bbox": "48,1"})
+    assert bad.status_code == 400 and "ouest,sud,est,nord" in bad.json()["errors"]["bbox"][0]
