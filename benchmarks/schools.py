@@ -76,7 +76,7 @@ def main():
         elapsed = time.perf_counter() - start
     print(
         f"Annuaire import: {args.rows} rows in {elapsed:.1f} s = {args.rows / elapsed:.0f} rows/s"
-        f" ({report.count('Établissements')})"
+        f" ({report.count('Établissements scolaires')}, {len(report.warnings)} avertissement(s))"
     )
 
     # The map layer at 60 000 schools, half of them answering a campaign.

@@ -251,12 +251,12 @@ def sync_rows(model, key_field: str, rows: dict, counts: Counts) -> dict:
     `rows` maps each key to its field values (use `<fk>_id` names for foreign keys).
     """
     existing = model.objects.in_bulk(list(rows), field_name=key_field)
-    result = {}
+    result, new = {}, []
     for key, values in rows.items():
         obj = existing.get(key)
         if obj is None:
-            obj = model.objects.create(**{key_field: key}, **values)
-            counts.created += 1
+            obj = model(**{key_field: key}, **values)
+            new.append(obj)
         else:
             changed = [f for f, v in values.items() if not same_value(getattr(obj, f), v)]
             if changed:
@@ -267,6 +267,8 @@ def sync_rows(model, key_field: str, rows: dict, counts: Counts) -> dict:
             else:
                 counts.unchanged += 1
         result[key] = obj
+    model.objects.bulk_create(new, batch_size=1000)  # PostgreSQL gives the new ids back
+    counts.created += len(new)
     return result
 
 
