@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import gaps
 from .forms import CampaignForm, CensusAnswerForm
 from .models import DEVICE_KINDS, NATIONAL_REFERENCE, Campaign, CensusAnswer, MaturityLevel, School
-from .rights import can_see_school, is_dsden, schools_for
+from .rights import can_see_school, circonscriptions_for, is_dsden, schools_for
 
 PAGE_SIZE = 50
 
@@ -80,6 +80,7 @@ def schools_map(request):
             "answered": answered,
             "legend": _legend(mode),
             "can_open_campaign": is_dsden(request.user),
+            "follows_circonscriptions": circonscriptions_for(request.user).exists(),
             "map_config": {
                 "url": f"{reverse('equipment-schools-geojson')}?{query.urlencode()}",
                 "communesUrl": f"{reverse('commune-list')}?departement={settings.HUB_DEFAULT_DEPARTEMENT}",
