@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -135,6 +135,8 @@ def schools_geojson(request):
 
 @login_required
 def schools_export(request, format):
+    if format not in FORMAT_TYPES:
+        raise Http404("format inconnu (csv ou xlsx)")
     _, campaign, schools = _filtered(request)
     data = gaps.rows(schools)
     year = campaign.school_year if campaign else "sans-campagne"

@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: real PostGIS (pytest-django), real Redis, a real Celery
 worker, the demo territory, and Debian's Chromium driven by Playwright."""
 
+import importlib
 import os
 import subprocess
 import sys
@@ -24,6 +25,28 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _data_written_by_migrations(request):
+    """Transactional tests empty every table when they end, the rows data migrations wrote
+    included (the default maturity rules): tests using the database find them again."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & names
+    )
+    if not (marker or transactional or "db" in names):
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.apps import apps
+
+    from equipment.models import MaturityLevel
+
+    if not MaturityLevel.objects.exists():
+        importlib.import_module("equipment.migrations.0003_default_maturity_rules").create(
+            apps, None
+        )
 
 
 @pytest.fixture
