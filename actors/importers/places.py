@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,12 @@ from hub.imports import (
     no_progress,
     read_json,
     same_value,
+    secondary_indexes_rebuilt,
 )
 
 from .. import legacy, standard
 from ..geocoding import geocode
-from ..models import DuplicateCandidate, Offer, Place, PlaceSource, Structure, offer_rows
+from ..models import DuplicateCandidate, Offer, Place, PlaceSource, Stop, Structure, offer_rows
 
 SAME_SIRET_METRES = 100
 SIMILAR_NAME_METRES = 50
@@ -478,6 +480,9 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
     return math.hypot(dx, dy)
 
 
+BULK_ROWS = 5000
+
+
 def import_places(
     path, source: str | None = None, progress: Progress = no_progress
 ) -> ImportReport:
@@ -520,7 +525,12 @@ def import_places(
                 report.warn(f"{field_name} : {message}", line=line)
         checked.append((line, row.values))
 
-    with transaction.atomic():
+    with transaction.atomic(), ExitStack() as rebuilt:
+        if len(checked) >= BULK_ROWS and len(checked) >= Place.objects.count() / 2:
+            # A first load or a national file: the history tables, never read during the
+            # import, build their indexes once at the end instead of row by row.
+            for model in (Structure, Place, Offer, Stop):
+                rebuilt.enter_context(secondary_indexes_rebuilt(model.history.model._meta.db_table))
         importer = PlaceImporter(source, report)
         importer.load_known({key[0] for key in seen})
         for line, values in progress(checked, "Lieux", len(checked)):

@@ -91,6 +91,9 @@ else:
         }
     }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# PostgreSQL's JIT compiles any query whose estimated cost is high, which for the hub's short
+# spatial queries (an importer's batch look-ups, map layers) costs more than it saves.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Debian 12 ships GDAL 3.6; the hub parses geometries with GEOS, not GDAL's network readers.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -311,3 +311,25 @@ def test_an_administrator_settles_look_alikes_in_the_moderation_queue(
     assert created != apart.place and created.name == "Mediatheque Apostrophe"
     assert set(DuplicateCandidate.objects.values_list("status", flat=True)) == {"merged", "created"}
     assert import_places(path).count("Lieux").unchanged == 2  # both now known: nothing queued again
+
+
+@pytest.mark.django_db
+def test_a_large_file_keeps_history_and_indexes(territory_28, places_v1, monkeypatch):
+    from django.db import connection
+
+    from actors.importers import places as importer
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename LIKE 'actors_historical%%'"
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+
+    before = indexes()
+    monkeypatch.setattr(importer, "BULK_ROWS", 1)  # the fixture counts as a large file
+    import_places(places_v1)
+    assert indexes() == before
+    place = Place.objects.order_by("pk").first()
+    assert place.history.get().history_type == "+"
+    assert Offer.history.filter(place_id=place.pk).exists()
