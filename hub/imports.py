@@ -314,9 +314,9 @@ def copy_insert(model, objs: list) -> list:
             "history_change_reason": None,
             "history_user_id": None,
         }
-        hout = [(f.attname, _converter(f)) for f in hfields]
+        hout = [(f.attname, _converter(f), f.attname in extra) for f in hfields]
         rows = (
-            [extra[name] if name in extra else convert(getattr(o, name)) for name, convert in hout]
+            [extra[name] if fixed else convert(getattr(o, name)) for name, convert, fixed in hout]
             for o in objs
         )
         _copy(hmeta.db_table, [f.column for f in hfields], rows)
@@ -353,11 +353,18 @@ def _same(value):
 def _array_literal(values):
     if values is None:
         return None
-    quoted = (
-        "NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        for v in values
-    )
-    return "{" + ",".join(quoted) + "}"
+    if not values:
+        return "{}"
+    if any(v is None for v in values):
+        return "{" + ",".join("NULL" if v is None else _quoted(str(v)) for v in values) + "}"
+    texts = [str(v) for v in values]
+    if any('"' in t or "\\" in t for t in texts):
+        return "{" + ",".join(_quoted(t) for t in texts) + "}"
+    return '{"' + '","'.join(texts) + '"}'
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _copy(table: str, columns: list[str], rows) -> None:

@@ -432,13 +432,14 @@ class PlaceImporter:
         if self.counts.created >= max(100, 2 * self.analyzed_at):
             self.analyze()
 
-    def analyze(self) -> None:
+    def analyze(self, tables=("actors_place", "actors_structure")) -> None:
         """Rows COPY'd in bulk leave the planner's statistics behind: without a refresh, the
         next batch's neighbour query, and the directory's searches, may scan instead of using
-        their indexes. Refreshed each time the import has doubled the rows, and at the end."""
+        their indexes. Refreshed each time the import has doubled the rows (the tables the
+        neighbour query reads), and at the end (those the directory reads too)."""
         self.analyzed_at = self.counts.created
         with connection.cursor() as cursor:
-            for table in ("actors_place", "actors_structure", "actors_offer", "actors_placesource"):
+            for table in tables:
                 cursor.execute(f"ANALYZE {table}")
 
 
@@ -536,8 +537,10 @@ def import_places(
         for line, values in progress(checked, "Lieux", len(checked)):
             importer.import_row(line, values)
         importer.flush()
-        if importer.counts.created > max(100, importer.analyzed_at):
-            importer.analyze()
+        if importer.counts.created > 100:
+            importer.analyze(
+                ("actors_place", "actors_structure", "actors_offer", "actors_placesource")
+            )
     return report
 
 
