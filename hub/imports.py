@@ -298,7 +298,8 @@ def copy_insert(model, objs: list) -> list:
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 setattr(obj, f.attname, now)
         obj._state.adding = False
-    out = [(f.attname, _converter(f)) for f in fields]
+    geometries: dict[int, str] = {}  # a place and its history row share one Point
+    out = [(f.attname, _converter(f, geometries)) for f in fields]
     _copy(
         meta.db_table,
         [f.column for f in fields],
@@ -314,7 +315,7 @@ def copy_insert(model, objs: list) -> list:
             "history_change_reason": None,
             "history_user_id": None,
         }
-        hout = [(f.attname, _converter(f), f.attname in extra) for f in hfields]
+        hout = [(f.attname, _converter(f, geometries), f.attname in extra) for f in hfields]
         rows = (
             [extra[name] if fixed else convert(getattr(o, name)) for name, convert, fixed in hout]
             for o in objs
@@ -323,7 +324,7 @@ def copy_insert(model, objs: list) -> list:
     return objs
 
 
-def _converter(field):
+def _converter(field, geometries: dict[int, str]):
     """How a field's value is written in COPY's text format. Arrays and geometries are written
     as PostgreSQL reads them (`{"a","b"}`, hex EWKB), a good deal cheaper than letting psycopg
     adapt hundreds of thousands of Python lists and GEOS objects one by one."""
@@ -333,13 +334,20 @@ def _converter(field):
     if isinstance(field, ArrayField):
         return _array_literal
     if isinstance(field, GeometryField):
-        return _geometry_literal
+
+        def geometry(value):
+            if value is None:
+                return None
+            literal = geometries.get(id(value))
+            if literal is None:
+                literal = geometries[id(value)] = _geometry_literal(value)
+            return literal
+
+        return geometry
     return _same
 
 
 def _geometry_literal(value):
-    if value is None:
-        return None
     if isinstance(value, Point):  # most rows: formatted here, far cheaper than a GEOS writer
         x, y = value.coords[:2]
         return f"SRID={value.srid};POINT({x!r} {y!r})"

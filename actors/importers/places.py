@@ -184,7 +184,9 @@ class PlaceImporter:
             )
         return commune
 
-    def location_for(self, line, values, commune) -> tuple[Point | None, bool]:
+    def location_for(self, line, values, commune, point=None) -> tuple[Point | None, bool]:
+        if point is not None:  # the row's own coordinates
+            return point, False
         if values["latitude"] is not None:
             return Point(values["longitude"], values["latitude"], srid=4326), False
         found = geocode(values["adresse"], values["code_postal"], values["commune"])
@@ -245,7 +247,7 @@ class PlaceImporter:
         if values["latitude"] is not None:
             point = Point(values["longitude"], values["latitude"], srid=4326)
         commune = self.commune_for(line, values, point)
-        point, approximate = self.location_for(line, values, commune)
+        point, approximate = self.location_for(line, values, commune, point)
         if point is None:
             self.report.reject(
                 line, "latitude", "ni coordonnées, ni commune reconnue pour placer le lieu"
