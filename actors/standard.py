@@ -56,6 +56,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c) and not c.isspace())
 
 
+_COMPILED = {name: re.compile(pattern) for name, pattern in _PATTERNS.items()}
 _FOLDED = {name: {fold(v): v for v in values} for name, values in ENUMERATIONS.items()}
 
 
@@ -118,7 +119,7 @@ def check_row(raw: dict[str, str]) -> CheckedRow:
             phone, note = _phone(value)
             if note:
                 row.warnings.append((name, note))
-            if not re.fullmatch(_PATTERNS[name], phone):
+            if not _COMPILED[name].fullmatch(phone):
                 row.warnings.append((name, f"numéro « {value} » hors du format attendu : ignoré"))
                 phone = None
             row.values[name] = phone
@@ -126,13 +127,13 @@ def check_row(raw: dict[str, str]) -> CheckedRow:
             if value.strip("0") == "":
                 row.warnings.append((name, f"pivot « {value} » : pas de SIRET"))
                 value = NO_SIRET
-            elif not re.fullmatch(_PATTERNS[name], value):
+            elif not _COMPILED[name].fullmatch(value):
                 row.problems.append(
                     (name, f"SIRET ou RNA attendu (9 à 14 caractères), lu « {value} »")
                 )
             row.values[name] = value
         else:
-            if name in _PATTERNS and not re.search(_PATTERNS[name], value):
+            if name in _COMPILED and not _COMPILED[name].search(value):
                 row.problems.append((name, f"valeur « {value} » hors du format attendu"))
             row.values[name] = value
     for lat_lon in ("latitude", "longitude"):
