@@ -363,12 +363,11 @@ def _array_literal(values):
         return None
     if not values:
         return "{}"
-    if any(v is None for v in values):
-        return "{" + ",".join("NULL" if v is None else _quoted(str(v)) for v in values) + "}"
-    texts = [str(v) for v in values]
-    if any('"' in t or "\\" in t for t in texts):
-        return "{" + ",".join(_quoted(t) for t in texts) + "}"
-    return '{"' + '","'.join(texts) + '"}'
+    if None not in values:
+        joined = '","'.join(map(str, values))
+        if '"' not in joined and "\\" not in joined:  # the usual case: nothing to escape
+            return '{"' + joined + '"}'
+    return "{" + ",".join("NULL" if v is None else _quoted(str(v)) for v in values) + "}"
 
 
 def _quoted(text: str) -> str:
