@@ -104,3 +104,15 @@ def test_a_director_answers_and_dsden_sees_the_level_change_on_the_map(browser, 
     expect(dsden.locator("#schools-map .leaflet-popup-content")).to_contain_text(
         "niveau 2 : aucun écran interactif ou vidéoprojecteur en classe"
     )
+
+
+def test_the_other_school_pages_are_accessible(browser, site, axe):
+    dsden = log_in(browser, site, "agent")
+    for path in (f"/ecoles/{UAI}/", "/ecoles/campagnes/nouvelle/", "/ecoles/?niveau=aucun"):
+        dsden.goto(site + path)
+        assert axe(dsden) == [], path
+    dsden.get_by_role("link", name="Chiffres publics par commune").click()
+    expect(dsden.get_by_role("heading", level=1)).to_have_text(
+        "Équipement numérique des écoles par commune"
+    )
+    assert axe(dsden) == []
