@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib.staticfiles import finders
@@ -38,6 +39,7 @@ FORMATS = {
     "pdf": ("application/pdf", "pdf"),
     "geojson": ("application/geo+json", "geojson"),
 }
+logger = logging.getLogger(__name__)
 SOURCE = "ARCEP, observatoire du haut et très haut débit (Licence Ouverte)"
 
 
@@ -385,6 +387,8 @@ def build_report(report: CoverageReport) -> None:
         report.file.save(f"{scope.slug}.{FORMATS[format][1]}", ContentFile(content), save=False)
         report.status, report.progress, report.step = CoverageReport.Status.DONE, 100, "Terminé"
     except Exception as exc:  # noqa: BLE001 - the page must say it failed, whatever the cause
+        if not isinstance(exc, ScopeError):
+            logger.exception("coverage report %s failed", report.pk)
         report.refresh_from_db()
         report.status, report.step = CoverageReport.Status.FAILED, "Échec"
         report.error = str(exc) if isinstance(exc, ScopeError) else f"erreur interne : {exc}"

@@ -209,6 +209,8 @@ def school_detail(request, uai):
 def census_form(request, uai, campaign):
     school = _school_or_404(request, uai)
     campaign = get_object_or_404(Campaign, pk=campaign)
+    if school.kind not in campaign.kinds:
+        raise Http404("Cette campagne n'interroge pas ce type d'établissement.")
     answer = CensusAnswer.objects.filter(campaign=campaign, school=school).first()
     if answer is None:
         answer = CensusAnswer(campaign=campaign, school=school, pupils=school.pupils or 0)

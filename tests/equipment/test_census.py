@@ -233,3 +233,11 @@ def test_the_map_layer_keeps_to_its_box(client, census):
     assert sorted(f["id"] for f in layer["features"]) == ["0280001A", "0280002B"]
     bad = client.get("/ecoles/carte.geojson", {"bbox": "48,1"})
     assert bad.status_code == 400 and "ouest,sud,est,nord" in bad.json()["errors"]["bbox"][0]
+
+
+@pytest.mark.django_db
+def test_a_campaign_only_asks_the_kinds_of_school_it_names(client, census):
+    School.objects.filter(uai="0280002B").update(kind="maternelle")
+    client.force_login(census["users"]["dsden"])
+    assert client.get(form_url(census, "0280002B")).status_code == 404
+    assert client.get(form_url(census, "0280001A")).status_code == 200
