@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from cartography.importers.territory import TerritorySources, import_territory
+from tests.browser.helpers import wait_until_still
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -123,6 +124,7 @@ def axe(axe_source):
     """Run axe-core in the page; returns the violations, each with its rule and nodes."""
 
     def run(page):
+        wait_until_still(page)  # a popup fading in has, for a moment, too little contrast
         page.add_script_tag(content=axe_source)
         return page.evaluate(
             """async () => {

@@ -14,6 +14,7 @@ from actors.demo import load_demo_places
 from cartography.importers.coverage import import_coverage, load_demo_coverage
 from cartography.importers.territory import TerritorySources, import_territory
 from equipment.demo import load_demo_schools
+from tests.browser.helpers import wait_until_still
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "coverage"
@@ -74,6 +75,7 @@ def test_a_click_tells_the_rate_and_the_technology_mix(page, site):
     page.goto(site + "/couverture/")
     expect(page.locator("#map-status")).to_contain_text("363 communes")
     page.evaluate("window['leafletmapcoverage-map'].setView([48.4469, 1.4890], 12)")
+    wait_until_still(page)
     page.mouse.click(*map_point(page, 48.4469, 1.4890))  # the centre of Chartres
     popup = page.locator("#coverage-map .leaflet-popup-content")
     expect(popup).to_contain_text("Chartres (28085)")
@@ -93,6 +95,7 @@ def test_places_of_help_and_schools_in_communes_without_fibre(page, site):
     assert places > 0 and schools > 0
     expect(page.locator("#coverage-map path.hub-place")).to_have_count(places)
     expect(page.locator("#coverage-map path.hub-school")).to_have_count(schools)
+    wait_until_still(page)
     page.locator("#coverage-map path.hub-school").first.click(force=True)
     expect(page.locator("#coverage-map .leaflet-popup-content")).to_contain_text("École, ")
 

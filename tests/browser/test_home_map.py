@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cartography.importers.territory import TerritorySources, import_territory
+from tests.browser.helpers import wait_until_still
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,6 +32,7 @@ def test_clicking_a_commune_tells_its_name_and_population(page, served_territory
     page.goto(served_territory + "/?q=Chartres")
     expect(page.locator("#map-status")).to_contain_text("Commune sélectionnée : Chartres.")
     page.locator("#territory-map .leaflet-popup-close-button").click()
+    wait_until_still(page)
     page.mouse.click(*map_point(page, 48.4469, 1.4890))  # the city centre of Chartres
     popup = page.locator("#territory-map .leaflet-popup-content")
     expect(popup).to_contain_text("Chartres (28085)")

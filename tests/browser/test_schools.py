@@ -14,6 +14,7 @@ from cartography.importers.territory import TerritorySources, import_territory
 from cartography.models import Commune
 from equipment.gaps import LEVEL_COLOURS
 from equipment.models import Campaign, Circonscription, School, SchoolDirector
+from tests.browser.helpers import wait_until_still
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "un-mot-de-passe-2026"
@@ -100,6 +101,7 @@ def test_a_director_answers_and_dsden_sees_the_level_change_on_the_map(browser, 
 
     # 13.3 terminals per 100 pupils, Wi-Fi, 95 Mbit/s: level 2 (Wi-Fi only in some rooms).
     assert school_level(dsden) == LEVEL_COLOURS[2]
+    wait_until_still(dsden)  # the map zooms to the schools first
     dsden.locator(f"#schools-map path.hub-school-{UAI}").click(force=True)
     expect(dsden.locator("#schools-map .leaflet-popup-content")).to_contain_text(
         "niveau 2 : aucun écran interactif ou vidéoprojecteur en classe"
