@@ -180,3 +180,15 @@ def test_the_pages_in_a_browser_are_accessible(page, axe, live_server, progress)
         "ligne 5, colonne « Nombre d'élèves » : Saisissez un nombre entier."
     )
     assert axe(page) == []
+
+
+@pytest.mark.django_db
+def test_an_answer_without_a_recorded_author_is_listed(client, progress):
+    """The demo's generated answers, like answers imported before authors were recorded, have no
+    author: the page shows a dash for them instead of failing."""
+    CensusAnswer.objects.filter(school=progress.schools["0280001A"]).update(answered_by=None)
+    client.force_login(progress.erun)
+    response = client.get(url(progress, progress.chartres))
+    assert response.status_code == 200
+    assert rows_of(page_text(response))[0] == ("École Jean Moulin", "a répondu")
+    assert "Directrice" not in page_text(response)
