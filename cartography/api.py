@@ -17,7 +17,9 @@ def validate_departement(value: str) -> None:
     try:
         normalize_departement_code(value)
     except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+        # The message quotes what was typed: passed as a parameter, a "%" in it is not read as a
+        # formatting directive (django-filter %-formats every message).
+        raise ValidationError("%(reason)s", params={"reason": str(exc)}) from exc
 
 
 class TerritoryPagination(GeoJsonPagination):

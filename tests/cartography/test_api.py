@@ -51,6 +51,16 @@ def test_a_malformed_departement_is_a_readable_400(territory_28, client):
     assert response.json() == {"departement": ["code de département inconnu : « XX »"]}
 
 
+@pytest.mark.parametrize("endpoint", ["/api/communes/", "/api/epci/"])
+@pytest.mark.parametrize("typed", ["%", "28%s", "%(departement)s"])
+def test_a_percent_sign_in_the_departement_is_a_readable_400(client, endpoint, typed):
+    response = client.get(endpoint, {"departement": typed})
+    assert response.status_code == 400
+    assert response.json() == {
+        "departement": [f"code de département inconnu : « {typed.upper()} »"]
+    }
+
+
 def test_commune_search_by_name_or_code(territory_28, client):
     by_name = client.get("/api/communes/?q=chateaudun").json()
     assert [f["properties"]["name"] for f in by_name["features"]] == ["Châteaudun"]
