@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.contrib.gis.db.models.functions import PointOnSurface
@@ -19,7 +18,15 @@ from django.contrib.gis.geos import Point
 
 from cartography.models import Commune
 from cartography.services import CommuneResolver, departement_of, normalize_departement_code
-from hub.imports import SEPARATORS, ImportFileError, ImportReport, iter_csv, read_text
+from hub.imports import (
+    ImportFileError,
+    ImportReport,
+    find_header,
+    iter_csv,
+    likely_separator,
+    read_text,
+    split_line,
+)
 
 from ..models import School
 
@@ -62,23 +69,21 @@ def find_columns(
     """
     path = Path(path)
     text = read_text(path)
-    header_line = text.split("\n", 1)[0].rstrip("\r")
     wanted = {fold(name): field_name for field_name, names in aliases.items() for name in names}
-    separator = max(
-        SEPARATORS, key=lambda sep: sum(fold(c) in wanted for c in header_line.split(sep))
-    )
-    names: dict[str, str] = {}
-    unknown: list[str] = []
-    known_folded = {fold(name) for name in known}
-    for column in header_line.split(separator):
-        column = column.strip().strip('"')
-        field_name = wanted.get(fold(column))
-        if field_name is not None:
-            names.setdefault(field_name, column)
-        elif fold(column) not in known_folded and column:
-            unknown.append(column)
-    missing = [f for f in required if f not in names]
-    if missing:
+
+    def mapped(cells: list[str]) -> dict[str, str] | None:
+        names: dict[str, str] = {}
+        for column in cells:
+            field_name = wanted.get(fold(column))
+            if field_name is not None:
+                names.setdefault(field_name, column)
+        return names if all(f in names for f in required) else None
+
+    found = find_header(text, mapped)
+    header_line = text.split("\n", 1)[0].rstrip("\r")
+    if found is None:
+        names = mapped(split_line(header_line, likely_separator(header_line))) or {}
+        missing = [f for f in required if f not in names]
         expected = "; ".join(" ou ".join(aliases[f]) for f in missing)
         raise ImportFileError(
             path,
@@ -86,32 +91,47 @@ def find_columns(
             f"(en-tête lu : {header_line[:120]}…)",
             line=1,
         )
+    header, names = found
+    known_folded = {fold(name) for name in known}
+    unknown = [
+        c for c in header.cells if c and fold(c) not in wanted and fold(c) not in known_folded
+    ]
     return Columns(path, tuple(aliases), names, unknown, lines=text.count("\n"))
 
 
-def iter_fields(columns: Columns) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows as (line number, {field: text}); a field absent from the file reads as ''."""
-    rows = iter_csv(columns.path, list(columns.names.values()))
+@dataclass
+class SchoolFile:
+    """An official file of schools, opened: its report, its columns, the département kept."""
+
+    path: Path
+    report: ImportReport
+    columns: Columns
+    wanted: str | None  # only this département's rows, when given
+
+
+def open_school_file(
+    path, title: str, aliases, required, known, departement: str | None
+) -> SchoolFile:
+    path = Path(path)
+    wanted = normalize_departement_code(departement) if departement else None
+    report = ImportReport(f"{title} ({path.name})")
+    columns = find_columns(path, aliases, required, known)
+    if columns.unknown:
+        report.warn(f"colonnes inconnues, ignorées : {', '.join(columns.unknown)}", path)
+    return SchoolFile(path, report, columns, wanted)
+
+
+def iter_fields(columns: Columns, report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows as (line number, {field: text}); a field absent from the file reads as ''.
+    Counted in `report.rows_read`; lines of another encoding warned there."""
+    rows = iter_csv(columns.path, list(columns.names.values()), report)
     keys: dict[str, str] | None = None
     for line, row in rows:
+        report.rows_read += 1
         if keys is None:  # iter_csv's own spelling of each column, found once
             by_fold = {fold(key): key for key in row}
             keys = {f: by_fold[fold(name)] for f, name in columns.names.items()}
         yield line, {f: row[keys[f]] if f in keys else "" for f in columns.fields}
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    """'115.7' or '115,7' → Decimal; '' → None; anything else raises ValueError."""
-    text = text.strip().replace("\u202f", "").replace(" ", "").replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(text) from exc
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
 
 
 def kind_from_name(name: str) -> str:

@@ -14,17 +14,22 @@ from pathlib import Path
 
 from django.db import transaction
 
-from cartography.services import normalize_departement_code
-from hub.imports import ImportReport, Progress, no_progress, sync_rows
+from hub.imports import (
+    ImportReport,
+    Progress,
+    UniqueKeys,
+    no_progress,
+    parse_decimal,
+    sync_rows,
+)
 
 from ..models import School
 from .common import (
     UAI,
     CommuneLocator,
-    find_columns,
     iter_fields,
     kind_from_name,
-    parse_decimal,
+    open_school_file,
     row_departement,
     sector_from,
 )
@@ -52,16 +57,13 @@ def import_ips(
     `departement` keeps only that département's rows. A bad IPS value rejects its row (line
     and column in the report); an unreadable file raises ImportFileError, database unchanged.
     """
-    path = Path(path)
-    wanted = normalize_departement_code(departement) if departement else None
-    report = ImportReport(f"IPS des écoles ({path.name})")
-    columns = find_columns(path, COLUMNS, REQUIRED, KNOWN_UNUSED)
-    if columns.unknown:
-        report.warn(f"colonnes inconnues, ignorées : {', '.join(columns.unknown)}", path)
-
+    opened = open_school_file(path, "IPS des écoles", COLUMNS, REQUIRED, KNOWN_UNUSED, departement)
+    path, report, columns, wanted = opened.path, opened.report, opened.columns, opened.wanted
     newest: dict[str, tuple[int, dict]] = {}
+    unique = UniqueKeys(path, "UAI et rentrée", columns["uai"])
     elsewhere = 0
-    for line, row in progress(iter_fields(columns), "IPS des écoles", columns.lines):
+    rows = iter_fields(columns, report)
+    for line, row in progress(rows, "IPS des écoles", columns.lines):
         code = row_departement(row, line, columns["departement"], report)
         if code is None:
             continue
@@ -89,9 +91,10 @@ def import_ips(
                 f"code commune « {row['commune_code']} » : 5 caractères attendus",
             )
             continue
+        unique.add((uai, row["year"]), line, f"{uai} {row['year']}")
         row = {**row, "uai": uai, "departement": code, "ips": ips}
         if uai in newest:
-            report.note("Lignes d'une rentrée plus ancienne (ou en double), ignorées")
+            report.note("Lignes d'une rentrée plus ancienne, ignorées")
             if newest[uai][1]["year"] >= row["year"]:
                 continue
         newest[uai] = (line, row)

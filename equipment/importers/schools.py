@@ -13,24 +13,30 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from pathlib import Path
 
 from django.contrib.gis.gdal import CoordTransform, GDALException, SpatialReference
 from django.contrib.gis.geos import Point
 from django.db import transaction
 
-from cartography.services import normalize_departement_code
-from hub.imports import ImportFileError, ImportReport, Progress, no_progress, sync_rows
+from hub.imports import (
+    ImportFileError,
+    ImportReport,
+    Progress,
+    UniqueKeys,
+    no_progress,
+    sync_rows,
+    update_changed,
+)
 
 from ..models import Circonscription, School
 from .common import (
     UAI,
     Columns,
     CommuneLocator,
-    find_columns,
     fold,
     iter_fields,
     kind_from_name,
+    open_school_file,
     row_departement,
     sector_from,
 )
@@ -105,13 +111,11 @@ def import_schools(
     `departement` ('28', '028', '2A'…) keeps only that département's rows. Raises
     ImportFileError (database unchanged) for a file that cannot be imported as a whole.
     """
-    path = Path(path)
-    wanted = normalize_departement_code(departement) if departement else None
-    report = ImportReport(f"Annuaire de l'éducation ({path.name})")
-    columns = find_columns(path, COLUMNS, REQUIRED, KNOWN_UNUSED)
-    if columns.unknown:
-        report.warn(f"colonnes inconnues, ignorées : {', '.join(columns.unknown)}", path)
-    rows = _read(columns, wanted, report, progress)
+    opened = open_school_file(
+        path, "Annuaire de l'éducation", COLUMNS, REQUIRED, KNOWN_UNUSED, departement
+    )
+    report, columns = opened.report, opened.columns
+    rows = _read(columns, opened.wanted, report, progress)
     with transaction.atomic():
         _Writer(columns, report).write(rows, progress)
     return report
@@ -120,9 +124,13 @@ def import_schools(
 def _read(columns: Columns, wanted, report, progress) -> dict[str, tuple[int, dict]]:
     """The rows to import, one per UAI, after checking the whole file."""
     rows: dict[str, tuple[int, dict]] = {}
+    # A UAI on two lines is one school published on two lines; the same line twice is a
+    # repeated file, refused.
+    repeated = UniqueKeys(columns.path, "UAI (ligne répétée à l'identique)", columns["uai"])
     elsewhere = 0
-    lines = progress(iter_fields(columns), "Annuaire de l'éducation (lecture)", columns.lines)
-    for line, row in lines:
+    lines = iter_fields(columns, report)
+    for line, row in progress(lines, "Annuaire de l'éducation (lecture)", columns.lines):
+        repeated.add(tuple(row.values()), line, row["uai"])
         damage = _spreadsheet_damage(row)
         if damage is not None:
             field_name, what = damage
@@ -407,14 +415,7 @@ class _Writer:
                 circonscription = Circonscription.objects.create(**values)
                 counts.created += 1
             else:
-                changed = [f for f, v in values.items() if getattr(circonscription, f) != v]
-                for f in changed:
-                    setattr(circonscription, f, values[f])
-                if changed:
-                    circonscription.save(update_fields=changed)
-                    counts.updated += 1
-                else:
-                    counts.unchanged += 1
+                update_changed(circonscription, values, counts)
             by_code[circonscription.code] = circonscription
             by_name[(circonscription.departement_code, circonscription.name)] = circonscription
             ids[key] = circonscription.pk

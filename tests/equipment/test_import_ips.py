@@ -6,7 +6,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from equipment.demo import load_demo_schools
 from equipment.importers.ips import import_ips
@@ -126,7 +126,7 @@ def test_the_newest_rentree_of_each_school_is_kept(territory_28, ips_28, tmp_pat
         report = import_ips(path)
         school = School.objects.get(uai="0280061P")
         assert (school.ips, school.ips_year) == (Decimal("99.3"), "2021-2022")
-        assert report.notes["Lignes d'une rentrée plus ancienne (ou en double), ignorées"] == 1
+        assert report.notes["Lignes d'une rentrée plus ancienne, ignorées"] == 1
 
 
 def test_schools_whose_commune_is_not_loaded_are_skipped_with_their_line(ips_28):
@@ -168,3 +168,31 @@ def test_the_command_prints_the_report(territory_28, ips_28):
     out = io.StringIO()
     call_command("import_ips", str(ips_28), "--departement", "28", stdout=out)
     assert "Écoles : 234 créé(s), 0 mis à jour, 0 inchangé(s)" in out.getvalue()
+
+
+def test_a_file_with_every_row_twice_is_refused_naming_both_lines(territory_28, ips_28, tmp_path):
+    header, *rows = ips_28.read_text(encoding="utf-8").splitlines()
+    doubled = tmp_path / "ips-double.csv"
+    doubled.write_text("\n".join([header, *rows, *rows]) + "\n", encoding="utf-8")
+
+    with pytest.raises(ImportFileError) as error:
+        import_ips(doubled)
+
+    first_uai = rows[0].split(";")[4]
+    assert f"« {first_uai} 2021-2022 » en double (lignes 2 et {len(rows) + 2})" in str(error.value)
+    assert not School.objects.exists()
+
+
+def test_a_file_whose_every_row_is_rejected_ends_the_command_in_error(
+    territory_28, ips_28, tmp_path
+):
+    """Each IPS unreadable: the report lists the rejections and the exit status says failure."""
+    bad = rewrite(ips_28, tmp_path / "ips-illisibles.csv", lambda line, row: row.update(IPS="n.d."))
+    out = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"Rien n'a été importé des 234 ligne\(s\) lue\(s\)"):
+        call_command("import_ips", str(bad), stdout=out)
+
+    assert "234 rejet(s)" in out.getvalue()
+    assert "ligne 2, champ « IPS » : IPS illisible ou hors bornes « n.d. »" in out.getvalue()
+    assert not School.objects.exists()

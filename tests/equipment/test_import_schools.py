@@ -254,3 +254,16 @@ def test_the_admin_lists_searches_and_shows_schools(annuaire_2026, admin_client)
     assert "Robert Doisneau" in listing.content.decode()
     assert admin_client.get(f"/admin/equipment/school/{school.pk}/change/").status_code == 200
     assert admin_client.get("/admin/equipment/circonscription/?q=Fresnes").status_code == 200
+
+
+def test_a_file_with_every_row_twice_is_refused_naming_both_lines(annuaire_2026, tmp_path):
+    header, *rows = annuaire_2026.read_text(encoding="utf-8-sig").splitlines()
+    doubled = tmp_path / "annuaire-double.csv"
+    doubled.write_text("\n".join([header, *rows, *rows]) + "\n", encoding="utf-8-sig")
+
+    with pytest.raises(ImportFileError) as error:
+        import_schools(doubled)
+
+    uai = rows[0].split(";")[0]
+    assert f"« {uai} » en double (lignes 2 et {len(rows) + 2})" in str(error.value)
+    assert not School.objects.exists()
