@@ -10,10 +10,7 @@ Per-building files stream into PostgreSQL with COPY and are checked and converte
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
-import io
 import json
 import re
 import unicodedata
@@ -27,12 +24,21 @@ import psycopg
 from django.db import connection, transaction
 
 from hub.imports import (
+    Encoding,
+    Header,
     ImportFileError,
     ImportReport,
     Progress,
+    UniqueKeys,
+    detect_encoding,
+    find_header,
+    iter_rows,
     no_progress,
     read_text,
     secondary_indexes_rebuilt,
+    staging_table,
+    sync_rows,
+    warn_mixed,
 )
 
 from ..coverage import QUARTER, Quarter
@@ -52,7 +58,7 @@ KINDS = {
     IMMEUBLES: "fichier « immeubles » de l'ARCEP",
 }
 HEAD_LINES = 30
-HEAD_BYTES = 256 * 1024
+HEAD_CHARACTERS = 256 * 1024
 
 
 def fold(text: str) -> str:
@@ -64,35 +70,39 @@ def fold(text: str) -> str:
 @dataclass
 class FileShape:
     kind: str
-    separator: str
-    header_line: int  # 1-based
-    header: list[str]
+    header: Header
+    encoding: Encoding
+
+    @property
+    def separator(self) -> str:
+        return self.header.separator
+
+    @property
+    def header_line(self) -> int:
+        return self.header.line
+
+    @property
+    def columns(self) -> list[str]:
+        return self.header.cells
 
 
 def sniff(path: Path) -> FileShape:
-    """Recognise the kind of a coverage file from its first lines (preamble lines skipped)."""
-    with open(path, "rb") as f:
-        head = f.read(HEAD_BYTES)
-    if b"\x00" in head:
-        line = head[: head.index(b"\x00")].count(b"\n") + 1
+    """Recognise the kind of a coverage file from its first lines (preamble lines skipped);
+    its encoding is decided on the whole file."""
+    encoding = detect_encoding(path)
+    with open(path, encoding=encoding.codec, errors=encoding.errors, newline="") as f:
+        head = f.read(HEAD_CHARACTERS)
+    found = find_header(head, lambda cells: _kind_of([fold(c) for c in cells]), HEAD_LINES)
+    if found is None:
+        lines = len(head.splitlines()[:HEAD_LINES])
         raise ImportFileError(
-            path, "octet nul : fichier binaire ou encodé en UTF-16, attendu UTF-8", line=line
+            path,
+            "type de fichier non reconnu : aucune ligne d'en-tête connue parmi les "
+            f"{lines} premières. Types lus : " + " ; ".join(KINDS.values()),
+            line=1,
         )
-    text = _decode_head(head)
-    lines = text.splitlines()[:HEAD_LINES]
-    for number, line in enumerate(lines, start=1):
-        for separator in (";", ",", "\t"):
-            cells = [fold(c) for c in next(csv.reader([line], delimiter=separator), [])]
-            kind = _kind_of(cells)
-            if kind:
-                raw = next(csv.reader([line], delimiter=separator))
-                return FileShape(kind, separator, number, [c.strip().strip("\ufeff") for c in raw])
-    raise ImportFileError(
-        path,
-        "type de fichier non reconnu : aucune ligne d'en-tête connue parmi les "
-        f"{len(lines)} premières. Types lus : " + " ; ".join(KINDS.values()),
-        line=1,
-    )
+    header, kind = found
+    return FileShape(kind, header, encoding)
 
 
 def _kind_of(cells: list[str]) -> str | None:
@@ -110,13 +120,6 @@ def _kind_of(cells: list[str]) -> str | None:
     if cells[0].startswith("code") and "logements" in names and "etablissements" in names:
         return OBSERVATOIRE_TERRITORIES
     return None
-
-
-def _decode_head(raw: bytes) -> str:
-    try:
-        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=False)
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
 
 
 def import_coverage(
@@ -229,22 +232,18 @@ class ObservatoireImport:
     def __init__(self, path, shape: FileShape, report, progress, edition: str | None):
         self.path, self.shape, self.report, self.progress = path, shape, report, progress
         self.edition_override = edition
-        self.level = _level_of(shape.header[0], path, shape.header_line)
+        self.level = _level_of(shape.columns[0], path, shape.header_line)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        text = read_text(self.path)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=self.shape.separator)
-        width = len(self.shape.header)
-        for row in reader:
-            if reader.line_num <= self.shape.header_line or not any(c.strip() for c in row):
-                continue
-            if len(row) != width:
-                raise ImportFileError(
-                    self.path,
-                    f"{len(row)} champ(s) au lieu de {width} (ligne tronquée ou mal séparée)",
-                    line=reader.line_num,
-                )
-            yield reader.line_num, row
+        text = read_text(self.path, self.report)
+        for line, row in iter_rows(self.path, text, self.shape.header):
+            self.report.rows_read += 1
+            yield line, row
+
+    def unique_keys(self, what: str) -> UniqueKeys:
+        """The same territory (and field) twice is refused: summing would double its figures.
+        Different old codes of one merged commune are still summed, after this check."""
+        return UniqueKeys(self.path, what, self.shape.columns[0])
 
     def count(self, text: str, line: int, column: str) -> int | None:
         try:
@@ -287,12 +286,13 @@ class ObservatoireImport:
         self.report.title += f", édition {edition}"
 
     def read_deployment(self, territories):
-        header = self.shape.header
+        header = self.shape.columns
         quarters = [self.quarter(name, name) for name in header[2:]]
         if not quarters:
             raise ImportFileError(self.path, "aucune colonne de trimestre", self.shape.header_line)
         edition = Quarter.parse(self.edition_override) if self.edition_override else max(quarters)
         values: dict[tuple, list] = defaultdict(lambda: [None, None])
+        unique = self.unique_keys("commune et champ")
         for line, row in self.progress(self.rows(), "Lecture des trimestres", None):
             field = fold(row[1])
             if field.startswith("locaux raccordables"):
@@ -302,6 +302,7 @@ class ObservatoireImport:
             else:
                 self.report.note(f"lignes « {row[1].strip()} » ignorées")
                 continue
+            unique.add((row[0].strip().upper(), index), line, f"{row[0].strip()} {row[1].strip()}")
             code = self.code(row[0], line, territories)
             if code is None:
                 continue
@@ -317,8 +318,8 @@ class ObservatoireImport:
         return edition, ["ftth_ready", "category"], values
 
     def read_territories(self, territories):
-        columns = {fold(name): i for i, name in enumerate(self.shape.header)}
-        edition_column = next((n for n in self.shape.header if QUARTER.search(n)), None)
+        columns = {fold(name): i for i, name in enumerate(self.shape.columns)}
+        edition_column = next((n for n in self.shape.columns if QUARTER.search(n)), None)
         if self.edition_override:
             edition = Quarter.parse(self.edition_override)
         elif edition_column:
@@ -337,7 +338,9 @@ class ObservatoireImport:
         ]
         siren = next((i for k, i in columns.items() if k.startswith("siren")), None)
         values: dict[tuple, list] = {}
+        unique = self.unique_keys("code")
         for line, row in self.progress(self.rows(), "Lecture des territoires", None):
+            unique.add(row[0].strip().upper(), line)
             code = self.code(row[0], line, territories)
             if code is None:
                 continue
@@ -345,7 +348,7 @@ class ObservatoireImport:
             businesses = self.count(row[columns["etablissements"]], line, "Établissements")
             zoning = {key: zoning_flag(row[i]) for key, i in flags}
             operators = (
-                row[self.shape.header.index(edition_column)].strip() if edition_column else ""
+                row[self.shape.columns.index(edition_column)].strip() if edition_column else ""
             )
             slot = values.get((code, edition.start))
             if slot is None:
@@ -378,19 +381,10 @@ SNAPSHOT_TYPES = {
 def upsert_snapshots(level, edition: Quarter, fields, rows, names, source_file, counts) -> None:
     """Write one edition's values: update this edition's rows that changed, and add a row only
     where the newest earlier edition does not already say the same (history without copies)."""
-    stage_columns = ["code", "name", "period"] + fields
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMP TABLE coverage_stage (code text, name text, period date, "
-            + ", ".join(f"{f} {SNAPSHOT_TYPES[f]}" for f in fields)
-            + ") ON COMMIT DROP"
-        )
-        with cursor.cursor.copy(
-            f"COPY coverage_stage ({', '.join(stage_columns)}) FROM STDIN"
-        ) as copy:
-            for code, period, *values in rows:
-                copy.write_row((code, names.get(code, ""), period, *values))
-        cursor.execute("ANALYZE coverage_stage")
+    columns = {"code": "text", "name": "text", "period": "date"}
+    columns |= {f: SNAPSHOT_TYPES[f] for f in fields}
+    staged = ((code, names.get(code, ""), period, *values) for code, period, *values in rows)
+    with staging_table("coverage_stage", columns, staged), connection.cursor() as cursor:
         params = {"level": level, "edition": edition.start, "file": source_file}
         assignments = ", ".join(f"{f} = st.{f}" for f in fields)
         own = ", ".join(f"s.{f}" for f in fields)
@@ -443,7 +437,6 @@ def upsert_snapshots(level, edition: Quarter, fields, rows, names, source_file, 
         )
         counts.created += cursor.rowcount
         counts.unchanged += len(rows) - counts.created - counts.updated
-        cursor.execute("DROP TABLE coverage_stage")
         if counts.created > 1000:
             # Fresh planner statistics, or the next import's anti-join is planned for an empty
             # table and scans it once per row.
@@ -472,7 +465,7 @@ def parse_date(text: str) -> datetime.date:
 
 
 def _import_eligibility(path, shape: FileShape, report: ImportReport, progress) -> None:
-    header = [fold(c) for c in shape.header]
+    header = [fold(c) for c in shape.columns]
     missing = [c for c in ("code_insee", "date", "nbr") if c not in header]
     if "code_insee" in missing or "date" in missing:
         raise ImportFileError(
@@ -487,18 +480,14 @@ def _import_eligibility(path, shape: FileShape, report: ImportReport, progress) 
         report.note(f"colonnes absentes de ce fichier : {', '.join(absent)}", 1)
     counted = [c for c in header if c not in ELIGIBILITY_KEYS]
     territories = Territories()
-    text = read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=shape.separator)
+    text = read_text(path, report)
     values: dict[tuple, dict] = {}
-    for row in progress(reader, "Lecture des éligibilités", None):
-        line = reader.line_num
-        if line <= shape.header_line or not any(c.strip() for c in row):
-            continue
-        if len(row) != len(header):
-            raise ImportFileError(
-                path, f"{len(row)} champ(s) au lieu de {len(header)} (ligne tronquée)", line
-            )
+    unique = UniqueKeys(path, "commune, date et technologie", "code_insee")
+    for line, row in progress(iter_rows(path, text, shape.header), "Éligibilités", None):
+        report.rows_read += 1
         cells = dict(zip(header, row, strict=True))
+        raw = (cells["code_insee"].strip().upper(), cells["date"].strip(), cells.get("type", ""))
+        unique.add(raw, line, " ".join(v.strip() for v in raw if v.strip()))
         code = territories.commune(cells["code_insee"], report, path, line)
         if code is None:
             continue
@@ -528,22 +517,7 @@ def _import_eligibility(path, shape: FileShape, report: ImportReport, progress) 
                 "name": territories.names.get(code, cells.get("nom_com", "")),
             }
     counts = report.count("Éligibilités par commune")
-    existing = {
-        (e.code, e.date, e.theme): e
-        for e in EligibilitySnapshot.objects.filter(code__in={k[0] for k in values})
-    }
-    new, changed = [], []
-    for (code, date, theme), v in values.items():
-        old = existing.get((code, date, theme))
-        if old is None:
-            new.append(EligibilitySnapshot(code=code, date=date, theme=theme, **v))
-        elif (old.premises, old.counts, old.name) != (v["premises"], v["counts"], v["name"]):
-            old.premises, old.counts, old.name = v["premises"], v["counts"], v["name"]
-            changed.append(old)
-    EligibilitySnapshot.objects.bulk_create(new, batch_size=2000)
-    EligibilitySnapshot.objects.bulk_update(changed, ["premises", "counts", "name"], 2000)
-    counts.created, counts.updated = len(new), len(changed)
-    counts.unchanged = len(values) - len(new) - len(changed)
+    sync_rows(EligibilitySnapshot, ("code", "date", "theme"), values, counts)
 
 
 # --- per-building files ----------------------------------------------------------------------
@@ -591,21 +565,6 @@ REJECTIONS_SHOWN = 50
 NUMBER_SQL = r"'^\s*-?\d+([.,]\d+)?\s*$'"
 
 
-def sniff_encoding(path: Path) -> str:
-    """UTF-8 when the whole file decodes as UTF-8, else Windows-1252, else Latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with open(path, "rb") as f:
-                while chunk := f.read(1 << 22):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return "latin-1"
-
-
 class BuildingImport:
     """Stream a per-building file into a staging table with COPY, then check, de-duplicate,
     convert coordinates and upsert in SQL."""
@@ -615,7 +574,7 @@ class BuildingImport:
     def __init__(self, path, shape: FileShape, report, progress, source_date):
         self.path, self.shape, self.report, self.progress = path, shape, report, progress
         self.source_date = source_date
-        folded = [fold(c) for c in shape.header]
+        folded = [fold(c) for c in shape.columns]
         self.columns = {}
         for field, name in BUILDING_COLUMNS[shape.kind].items():
             self.columns[field] = f"c{folded.index(name)}" if name and name in folded else None
@@ -631,24 +590,20 @@ class BuildingImport:
             report.warn(f"colonnes absentes de ce fichier (laissées vides) : {', '.join(absent)}")
 
     def run(self) -> None:
-        encoding = sniff_encoding(self.path)
-        if encoding != "utf-8-sig":
-            self.report.note(f"encodage lu : {encoding}")
-        with connection.cursor() as cursor:
-            width = len(self.shape.header)
-            cursor.execute(
-                "CREATE TEMP TABLE building_stage (line bigserial, "
-                + ", ".join(f"c{i} text" for i in range(width))
-                + ") ON COMMIT DROP"
-            )
+        encoding = self.shape.encoding
+        if encoding.codec != "utf-8-sig":
+            self.report.note(f"encodage lu : {encoding.codec}")
+        warn_mixed(self.path, encoding, self.report)
+        width = len(self.shape.columns)
+        stage = {"line": "bigserial"} | {f"c{i}": "text" for i in range(width)}
+        with staging_table("building_stage", stage), connection.cursor() as cursor:
             self.copy(cursor, encoding, width)
-            self.map_communes(cursor)
-            self.check(cursor)
-            with self.index_strategy(cursor):
-                self.upsert(cursor)
-            cursor.execute("DROP TABLE building_stage; DROP TABLE building_commune")
+            with self.map_communes(cursor):
+                self.check(cursor)
+                with self.index_strategy(cursor):
+                    self.upsert(cursor)
 
-    def copy(self, cursor, encoding: str, width: int) -> None:
+    def copy(self, cursor, encoding: Encoding, width: int) -> None:
         size = max(self.path.stat().st_size, 1)
         columns = ", ".join(f"c{i}" for i in range(width))
         sql = (
@@ -657,7 +612,7 @@ class BuildingImport:
         )
         try:
             with (
-                open(self.path, encoding=encoding, newline="") as f,
+                open(self.path, encoding=encoding.codec, errors=encoding.errors, newline="") as f,
                 cursor.cursor.copy(sql) as copy,
             ):
                 for _ in range(self.shape.header_line):
@@ -681,7 +636,8 @@ class BuildingImport:
             ) from exc
         cursor.execute("ANALYZE building_stage")
 
-    def map_communes(self, cursor) -> None:
+    def map_communes(self, cursor):
+        """A staging table of each commune code of the file and its current code."""
         territories = Territories()
         cursor.execute(f"SELECT DISTINCT upper(trim({self.columns['insee']})) FROM building_stage")
         mapping = []
@@ -690,12 +646,7 @@ class BuildingImport:
             mapping.append((code, current or (code or "")[:5]))
             if current is None:
                 self.report.warn(f"code commune « {code} » inconnu du hub, gardé tel quel")
-        cursor.execute(
-            "CREATE TEMP TABLE building_commune (code text, current text) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy("COPY building_commune FROM STDIN") as copy:
-            for row in mapping:
-                copy.write_row(row)
+        return staging_table("building_commune", {"code": "text", "current": "text"}, mapping)
 
     def check(self, cursor) -> None:
         """Reject rows without identifier or readable coordinates; report which system the

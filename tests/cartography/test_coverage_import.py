@@ -279,3 +279,46 @@ def test_a_large_building_file_rebuilds_the_indexes_it_dropped(territory_28, mon
     assert indexes() == before and "building_location_gist" in before
     box = client.get("/api/coverage/buildings/", {"bbox": "1.40,48.40,1.55,48.50"}).json()
     assert {f["id"] for f in box["features"]} == {"IMB/28085/X/0001", "IMB/28085/X/0002"}
+
+
+def every_row_twice(path, tmp_path, preamble: int) -> tuple[Path, int]:
+    """The file with its data rows repeated below themselves; the line of the first repeat."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    head, body = lines[:preamble], lines[preamble:]
+    doubled = tmp_path / f"double-{path.name}"
+    doubled.write_text("\n".join(head + body + body) + "\n", encoding="utf-8")
+    return doubled, preamble + len(body) + 1
+
+
+@pytest.mark.django_db
+def test_a_deployment_file_with_every_row_twice_is_refused_naming_both_lines(
+    territory_28, tmp_path
+):
+    import_coverage(DEPLOYMENT)
+    doubled, repeat = every_row_twice(DEPLOYMENT, tmp_path, preamble=5)
+
+    with pytest.raises(ImportFileError) as error:
+        import_coverage(doubled)
+
+    assert f"« 28001 Locaux Raccordables » en double (lignes 6 et {repeat})" in str(error.value)
+    assert (error.value.line, error.value.column) == (repeat, "Code commune")
+    assert figures()["28085"].ftth_ready == 9653  # Chartres, not 19 306
+
+
+@pytest.mark.django_db
+def test_a_territories_file_with_every_row_twice_is_refused_naming_both_lines(
+    territory_28, tmp_path
+):
+    doubled, repeat = every_row_twice(TERRITORIES, tmp_path, preamble=5)
+    with pytest.raises(ImportFileError, match=rf"« 28001 » en double \(lignes 6 et {repeat}\)"):
+        import_coverage(doubled)
+    assert not CoverageSnapshot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_ma_connexion_internet_file_with_every_row_twice_is_refused(territory_28, tmp_path):
+    path = FIXTURES / "ma-connexion-internet-techno.csv"
+    doubled, repeat = every_row_twice(path, tmp_path, preamble=1)
+    with pytest.raises(ImportFileError, match=rf"en double \(lignes 2 et {repeat}\)"):
+        import_coverage(doubled)
+    assert not EligibilitySnapshot.objects.exists()
