@@ -25,12 +25,13 @@ from hub.imports import (
     ImportFileError,
     ImportReport,
     Progress,
+    UniqueKeys,
     copy_insert,
     iter_csv,
     no_progress,
     read_json,
-    same_value,
     secondary_indexes_rebuilt,
+    update_changed,
 )
 
 from .. import legacy, opening, standard
@@ -98,12 +99,12 @@ class ReadFile:
     rows: list[tuple[int | str, dict[str, str]]]
 
 
-def read_places_file(path: Path) -> ReadFile:
+def read_places_file(path: Path, report: ImportReport | None = None) -> ReadFile:
     """The rows of a places file, CSV or JSON, with the standard's lower-case column names."""
     path = Path(path)
     head = path.read_bytes()[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head[:1] in (b"[", b"{"):
-        data = read_json(path)
+        data = read_json(path, report)
         if isinstance(data, dict):
             data = data.get("data") or data.get("features") or data.get("lieux") or []
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
@@ -116,7 +117,7 @@ def read_places_file(path: Path) -> ReadFile:
     else:
         rows = [
             (line, {k.lower(): v for k, v in row.items()})
-            for line, row in iter_csv(path, COMMON_REQUIRED)
+            for line, row in iter_csv(path, COMMON_REQUIRED, report)
         ]
         columns = set(rows[0][1]) if rows else set()
     version = "0.1" if columns & legacy.LEGACY_ONLY_COLUMNS else "1.0.2"
@@ -228,13 +229,13 @@ class PlaceImporter:
             self.report.count("Structures").created += 1
             if siret:
                 self.structures[siret] = structure
-        parent = values["structure_parente"] or ""
-        if structure.parent_network != parent:
-            structure.parent_network = parent
-            structure.save(update_fields=["parent_network"])
+        update_changed(structure, {"parent_network": values["structure_parente"] or ""})
         return structure
 
-    def import_row(self, line, values) -> None:
+    def import_row(self, line, values, keep_phone: bool = False) -> None:
+        """Create (in the next batch) or update the place of one checked row. `keep_phone`:
+        the row's phone was ignored (a number mangled by a spreadsheet, `3.30E+11`), which
+        says nothing about the phone: the place keeps the one it has."""
         source = self.source or values["source"] or "import"
         external_id = values["id"]
         point = None
@@ -255,6 +256,8 @@ class PlaceImporter:
             )
         fields = self.place_values(values, commune, point, approximate)
         offers = self.offers_for(values)
+        if keep_phone:
+            del fields["phone"]
 
         place_id = self.known.get((source, external_id))
         if place_id is None:
@@ -271,11 +274,7 @@ class PlaceImporter:
         place = Place.objects.select_related("structure").get(pk=place_id)
         structure = self.structure_for(values, place)
         fields["structure_id"] = structure.pk
-        changed = [f for f, v in fields.items() if not same_value(getattr(place, f), v)]
-        for f in changed:
-            setattr(place, f, fields[f])
-        if changed:
-            place.save(update_fields=changed)
+        changed = update_changed(place, fields)
         shared = {field: values[column] for column, field in OFFER_FIELDS.items()}
         if place.replace_offers(values["services"], shared) or changed:
             self.counts.updated += 1
@@ -486,9 +485,17 @@ def import_places(
     """Import a places file; see the module docstring. Returns the report."""
     path = Path(path)
     report = ImportReport(f"Lieux de médiation numérique ({path.name})")
-    read = read_places_file(path)
+    read = read_places_file(path, report)
     report.note(f"Lignes lues (standard v{read.version})", len(read.rows))
+    report.rows_read = len(read.rows)
     rows = read.rows
+    unique = UniqueKeys(path, "identifiant", "id")
+    for line, raw in rows:
+        unique.add(
+            (source or raw.get("source") or "import", (raw.get("id") or "").strip()),
+            line,
+            raw.get("id"),
+        )
     if read.version == "0.1":
         mapped, converted = Counter(), []
         for line, row in rows:
@@ -503,24 +510,21 @@ def import_places(
         rows = converted
 
     checked = []
-    seen = set()
     for line, raw in rows:
         row = standard.check_row(raw)
         for field_name, reason in row.problems:
             report.reject(line, field_name, reason)
         if row.problems:
             continue
-        key = (source or row.values["source"] or "import", row.values["id"])
-        if key in seen:
-            report.reject(line, "id", f"identifiant « {row.values['id']} » déjà vu plus haut")
-            continue
-        seen.add(key)
+        phone_ignored = row.values["telephone"] is None and bool(
+            (raw.get("telephone") or "").strip()
+        )
         for field_name, message in row.warnings:
             if field_name == "pivot":  # the placeholder is common: counted, not listed
                 report.note("Lignes sans SIRET (pivot 00000000000000)")
             else:
                 report.warn(f"{field_name} : {message}", line=line)
-        checked.append((line, row.values))
+        checked.append((line, row.values, phone_ignored))
 
     with transaction.atomic(), ExitStack() as rebuilt:
         if len(checked) >= BULK_ROWS and len(checked) >= Place.objects.count() / 2:
@@ -529,9 +533,9 @@ def import_places(
             for model in (Structure, Place, Offer, Stop):
                 rebuilt.enter_context(secondary_indexes_rebuilt(model.history.model._meta.db_table))
         importer = PlaceImporter(source, report)
-        importer.load_known({key[0] for key in seen})
-        for line, values in progress(checked, "Lieux", len(checked)):
-            importer.import_row(line, values)
+        importer.load_known({key[0] for key in unique.seen})
+        for line, values, phone_ignored in progress(checked, "Lieux", len(checked)):
+            importer.import_row(line, values, keep_phone=phone_ignored)
         importer.flush()
         if importer.counts.created > 100:
             importer.analyze(

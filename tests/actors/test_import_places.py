@@ -1,5 +1,6 @@
 """Importing and exporting places in the national standard, on good and broken files."""
 
+import csv
 import io
 import json
 import threading
@@ -333,3 +334,71 @@ def test_a_large_file_keeps_history_and_indexes(territory_28, places_v1, monkeyp
     place = Place.objects.order_by("pk").first()
     assert place.history.get().history_type == "+"
     assert Offer.history.filter(place_id=place.pk).exists()
+
+
+def test_a_file_with_every_row_twice_is_refused_naming_both_lines(
+    territory_28, places_v1, tmp_path
+):
+    text = places_v1.read_text(encoding="utf-8")
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    stream = io.StringIO(newline="")
+    csv.writer(stream, lineterminator="\n").writerows([header, *rows, *rows])
+    doubled = tmp_path / "lieux-double.csv"
+    doubled.write_text(stream.getvalue(), encoding="utf-8")
+    reader = csv.reader(io.StringIO(stream.getvalue(), newline=""))
+    ends = [reader.line_num for _ in reader]  # the line each record ends on, as reported
+
+    with pytest.raises(ImportFileError) as error:
+        import_places(doubled)
+
+    first, repeat = ends[1], ends[1 + len(rows)]
+    assert f"identifiant « mednum-001 » en double (lignes {first} et {repeat})" in str(error.value)
+    assert not Place.objects.exists()
+
+
+def test_a_stray_latin_1_byte_is_reported_with_its_line_not_garbling_the_file(
+    territory_28, places_v1, tmp_path
+):
+    """A UTF-8 file with one line pasted from a Windows-1252 spreadsheet: that line is named,
+    and every other accent is read as written (not `MÃ©diathÃ¨que`)."""
+    text = places_v1.read_text(encoding="utf-8")
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    stray = list(rows[1])
+    stray[2] = "Espace public numérique de Dreux"
+    stream = io.StringIO(newline="")
+    csv.writer(stream, lineterminator="\n").writerows([header, rows[0], rows[2]])
+    good = stream.getvalue().encode("utf-8")
+    stream = io.StringIO(newline="")
+    csv.writer(stream, lineterminator="\n").writerow(stray)
+    path = tmp_path / "lieux-melange.csv"
+    path.write_bytes(good + stream.getvalue().encode("cp1252"))
+    stray_line = good.count(b"\n") + 1
+
+    report = import_places(path)
+
+    assert Place.objects.get(name="Médiathèque L'Apostrophe")
+    assert Place.objects.get(name="Espace public numérique de Dreux")
+    assert any(
+        w.startswith(f"lieux-melange.csv, ligne {stray_line} : octets hors UTF-8")
+        for w in report.warnings
+    ), report.warnings
+
+
+def test_an_excel_mangled_phone_is_ignored_without_erasing_the_known_one(
+    territory_28, places_v1, tmp_path
+):
+    import_places(places_v1)
+    place = Place.objects.get(sources__external_id="mednum-001")
+    assert place.phone == "+33237238100"
+    mangled = tmp_path / "lieux-tableur.csv"
+    mangled.write_text(
+        places_v1.read_text(encoding="utf-8").replace("+33237238100", "3.32372E+11"),
+        encoding="utf-8",
+    )
+
+    report = import_places(mangled)
+
+    assert any("« 3.32372E+11 » hors du format attendu : ignoré" in w for w in report.warnings)
+    place.refresh_from_db()
+    assert place.phone == "+33237238100"
+    assert report.count("Lieux").updated == 0
