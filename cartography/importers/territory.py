@@ -17,16 +17,20 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.db import transaction
+from django.db.models import F
 
 from hub.imports import (
     ImportFileError,
     ImportReport,
     Progress,
+    declared_srid,
     iter_csv,
     iter_xlsx,
     no_progress,
     read_json,
+    remove_vanished,
     sync_rows,
+    to_wgs84,
 )
 
 from ..models import EPCI, Commune, CommuneChange, CommunePart, Departement
@@ -43,6 +47,7 @@ class TerritorySources:
     epci: Path
     geometry: Path
     outline: Path | None = None
+    departements: Path | None = None  # INSEE COG list of départements, for the name
 
     @classmethod
     def demo(cls) -> TerritorySources:
@@ -105,33 +110,7 @@ def _read_changes(path, dep: str) -> dict[tuple, dict]:
     return changes
 
 
-def _sync_changes(changes: dict[tuple, dict], report: ImportReport) -> None:
-    counts = report.count("Changements de communes (COG)")
-    fields = ("kind", "effective_date", "type_before", "code_before", "type_after", "code_after")
-    existing = set(CommuneChange.objects.values_list(*fields))
-    new = [
-        CommuneChange(**dict(zip(fields, key, strict=True)), **values)
-        for key, values in changes.items()
-        if key not in existing
-    ]
-    CommuneChange.objects.bulk_create(new)
-    counts.created += len(new)
-    counts.unchanged += len(changes) - len(new)
-
-
-def _sync_parts(parts: dict[tuple, dict], report: ImportReport) -> None:
-    counts = report.count("Communes déléguées, associées, arrondissements")
-    existing = {(p.code, p.kind): p for p in CommunePart.objects.all()}
-    for (code, kind), values in parts.items():
-        part = existing.get((code, kind))
-        if part is None:
-            CommunePart.objects.create(code=code, kind=kind, **values)
-            counts.created += 1
-        elif any(getattr(part, f) != v for f, v in values.items()):
-            CommunePart.objects.filter(pk=part.pk).update(**values)
-            counts.updated += 1
-        else:
-            counts.unchanged += 1
+CHANGE_KEY = ("kind", "effective_date", "type_before", "code_before", "type_after", "code_after")
 
 
 def _read_populations(path, dep, resolver, current, report) -> dict[str, int]:
@@ -185,7 +164,14 @@ def _read_epci(path, dep, resolver, current, report):
 
 
 def _read_geometries(path, dep, resolver, current, report, progress):
-    data = read_json(path)
+    """Each current commune's outline in WGS84, from features in the file's declared system
+    (a `crs` member, else WGS84), checked to lie in the département's part of France."""
+    data = read_json(path, report)
+    if not isinstance(data, dict):
+        raise ImportFileError(path, "ni FeatureCollection ni Feature GeoJSON")
+    srid = declared_srid(data, path)
+    if srid != 4326:
+        report.note(f"contours reprojetés de EPSG:{srid} en WGS84")
     if data.get("type") == "FeatureCollection":
         features = data.get("features") or []
     elif data.get("type") == "Feature":
@@ -212,9 +198,11 @@ def _read_geometries(path, dep, resolver, current, report, progress):
         if resolution.current not in current:
             continue  # another département's commune
         try:
-            geometry = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
+            geometry = GEOSGeometry(json.dumps(feature["geometry"]))
+            geometry.srid = srid  # GeoJSON is read as WGS84 whatever the file declared
         except (GEOSException, ValueError, KeyError, TypeError) as exc:
             raise ImportFileError(path, f"{where} ({code}) : géométrie illisible ({exc})") from exc
+        geometry = to_wgs84(geometry, srid, path, f"{where} ({code})", dep)
         if not geometry.valid:
             reason = geometry.valid_reason
             geometry = geometry.make_valid()
@@ -229,22 +217,63 @@ def _read_geometries(path, dep, resolver, current, report, progress):
     return geometries
 
 
-def _outline_name(path) -> str | None:
+def _outline_name(path, dep: str) -> str | None:
+    """The département's name in its outline file, refused when the file is another's."""
     if path is None:
         return None
     data = read_json(path)
     if data.get("type") == "FeatureCollection":
         data = (data.get("features") or [{}])[0]
-    return (data.get("properties") or {}).get("nom")
+    properties = data.get("properties") or {}
+    code = str(properties.get("code") or "")
+    if code and normalize_departement_code(code) != dep:
+        raise ImportFileError(
+            path, f"contour du département {code} ({properties.get('nom')}), pas du {dep}"
+        )
+    return properties.get("nom")
+
+
+def _cog_name(path, dep: str) -> str | None:
+    """The département's name in the INSEE COG list of départements (`v_departement_…`)."""
+    if path is None:
+        return None
+    for _, row in iter_csv(path, ["DEP", "LIBELLE"]):
+        if normalize_departement_code(row["DEP"]) == dep:
+            return row["LIBELLE"]
+    raise ImportFileError(path, f"département {dep} absent de la liste des départements")
+
+
+def _remove_vanished_communes(dep: str, current: dict[str, str], report: ImportReport) -> None:
+    """Communes of the hub missing from the COG file: removed only when the COG history says
+    where they went (a merger); otherwise the file is cut short or of another edition, and
+    the import is refused. Never removed while places, schools… still refer to them."""
+    obsolete = Commune.objects.in_departement(dep).exclude(code__in=current)
+    gone = set(
+        CommuneChange.objects.filter(code_before__in=obsolete.values("code"))
+        .exclude(code_after=F("code_before"))
+        .values_list("code_before", flat=True)
+    )
+    unexplained = [c for c in obsolete.order_by("code") if c.code not in gone]
+    if unexplained:
+        shown = ", ".join(str(c) for c in unexplained[:10])
+        more = f" et {len(unexplained) - 10} autres" if len(unexplained) > 10 else ""
+        raise ImportFileError(
+            None,
+            f"{len(unexplained)} commune(s) du département {dep} absente(s) du fichier des "
+            f"communes sans changement dans l'historique du COG qui l'explique : {shown}{more}. "
+            "Fichier tronqué ou d'une autre édition ? Rien n'est supprimé.",
+        )
+    for commune in obsolete:
+        report.warn(f"{commune} n'est plus une commune actuelle du COG : retirée")
+    remove_vanished(obsolete, report.count("Communes"), "commune(s)")
 
 
 def _sync_epci_geometries(sirens: set[str], report: ImportReport) -> None:
-    counts = report.count("Contours d'EPCI")
+    rows = {}
     for epci in EPCI.objects.filter(siren__in=sirens):
         members = epci.communes.order_by("code").values_list("geometry", flat=True)
-        geometry = union(members, settings.STORAGE_SRID)
-        rows = {epci.siren: {"geometry": geometry}}
-        sync_rows(EPCI, "siren", rows, counts)
+        rows[epci.siren] = {"geometry": union(members, settings.STORAGE_SRID)}
+    sync_rows(EPCI, "siren", rows, report.count("Contours d'EPCI"))
 
 
 def import_territory(
@@ -255,11 +284,16 @@ def import_territory(
     report = ImportReport(f"Territoire du département {dep}")
     current, parts = _read_cog(sources.communes, dep, report)
     changes = _read_changes(sources.mouvements, dep)
-    name = _outline_name(sources.outline)
+    name = _cog_name(sources.departements, dep) or _outline_name(sources.outline, dep)
 
     with transaction.atomic():
-        _sync_changes(changes, report)
-        _sync_parts(parts, report)
+        sync_rows(CommuneChange, CHANGE_KEY, changes, report.count("Changements de communes (COG)"))
+        sync_rows(
+            CommunePart,
+            ("code", "kind"),
+            parts,
+            report.count("Communes déléguées, associées, arrondissements"),
+        )
         resolver = CommuneResolver.from_database(extra_current=current)
         populations = _read_populations(sources.populations, dep, resolver, current, report)
         epcis, membership = _read_epci(sources.epci, dep, resolver, current, report)
@@ -289,14 +323,11 @@ def import_territory(
         }
         counts = report.count("Communes")
         sync_rows(Commune, "code", dict(progress(rows.items(), "Communes", len(rows))), counts)
-        obsolete = Commune.objects.in_departement(dep).exclude(code__in=current)
-        for commune in obsolete:
-            report.warn(f"{commune} n'est plus une commune actuelle du COG : retirée")
-        counts.removed += obsolete.delete()[1].get("cartography.Commune", 0)
+        _remove_vanished_communes(dep, current, report)
 
         touched = previous_epcis | set(epcis)
         empty = EPCI.objects.filter(siren__in=touched, communes=None)
-        report.count("EPCI").removed += empty.delete()[1].get("cartography.EPCI", 0)
+        remove_vanished(empty, report.count("EPCI"), "EPCI")
         _sync_epci_geometries(touched, report)
 
         outline = union(

@@ -6,6 +6,7 @@ import shutil
 from dataclasses import replace
 
 import pytest
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
@@ -368,3 +369,185 @@ def test_invalid_geometries_are_repaired_and_reported(demo_sources, tmp_path):
     chartres = Commune.objects.get(code="28085")
     assert chartres.geometry.valid
     assert chartres.geometry.num_geom == 2
+
+
+LAMBERT_93_CRS = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}
+
+
+def in_lambert_93(demo_sources, tmp_path, *, declared: bool):
+    """The commune outlines reprojected to Lambert-93 (metres), with or without saying so."""
+    from django.contrib.gis.geos import GEOSGeometry
+
+    data = json.loads(demo_sources.geometry.read_text())
+    for feature in data["features"]:
+        geometry = GEOSGeometry(json.dumps(feature["geometry"]), srid=4326)
+        geometry.transform(2154)
+        feature["geometry"] = json.loads(geometry.geojson)
+    if declared:
+        data["crs"] = LAMBERT_93_CRS
+    path = tmp_path / "communes-28-lambert93.geojson"
+    path.write_text(json.dumps(data))
+    return replace(demo_sources, geometry=path)
+
+
+@pytest.mark.django_db
+def test_a_lambert_93_geojson_that_says_so_is_reprojected(demo_sources, tmp_path):
+    report = import_territory("28", in_lambert_93(demo_sources, tmp_path, declared=True))
+
+    assert report.notes["contours reprojetés de EPSG:2154 en WGS84"] == 1
+    chartres = Commune.objects.get(code="28085")
+    assert chartres.geometry.srid == 4326
+    assert chartres.geometry.contains(Point(1.4875, 48.4478, srid=4326))  # the cathedral
+    published = [  # the extent of the published WGS84 outlines
+        GEOSGeometry(json.dumps(f["geometry"])).extent
+        for f in json.loads(demo_sources.geometry.read_text())["features"]
+    ]
+    expected = [min(e[i] for e in published) for i in (0, 1)]
+    expected += [max(e[i] for e in published) for i in (2, 3)]
+    extent = Departement.objects.get(code="28").geometry.extent
+    assert extent == pytest.approx(tuple(expected), abs=1e-7)
+
+
+@pytest.mark.django_db
+def test_a_lambert_93_geojson_read_as_wgs84_is_refused_with_the_reason(
+    territory_28, demo_sources, tmp_path
+):
+    before = snapshot()
+    with pytest.raises(ImportFileError) as error:
+        import_territory("28", in_lambert_93(demo_sources, tmp_path, declared=False))
+    assert "coordonnées en mètres" in str(error.value)
+    assert "ne peut être lu comme du WGS84" in str(error.value)
+    assert "EPSG:2154" in str(error.value)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_latitude_and_longitude_swapped_are_refused(demo_sources, tmp_path):
+    def swap(item):
+        if isinstance(item[0], int | float):
+            return [item[1], item[0]]
+        return [swap(i) for i in item]
+
+    data = json.loads(demo_sources.geometry.read_text())
+    for feature in data["features"]:
+        feature["geometry"]["coordinates"] = swap(feature["geometry"]["coordinates"])
+    path = tmp_path / "communes-inversees.geojson"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ImportFileError, match="hors du territoire attendu"):
+        import_territory("28", replace(demo_sources, geometry=path))
+    assert not Commune.objects.exists()
+
+
+def cut_at_a_row_boundary(demo_sources, tmp_path):
+    lines = demo_sources.communes.read_text(encoding="utf-8").splitlines(keepends=True)
+    cut = tmp_path / demo_sources.communes.name
+    cut.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+    return replace(demo_sources, communes=cut)
+
+
+@pytest.mark.django_db
+def test_a_communes_file_cut_at_a_row_boundary_is_refused_and_changes_nothing(
+    territory_28, demo_sources, tmp_path
+):
+    from equipment.demo import load_demo_schools
+
+    load_demo_schools()  # schools refer to communes the cut file lacks
+    before = snapshot()
+    sources = cut_at_a_row_boundary(demo_sources, tmp_path)
+
+    with pytest.raises(ImportFileError) as error:
+        import_territory("28", sources)
+    assert "absente(s) du fichier des communes sans changement dans l'historique" in str(
+        error.value
+    )
+    assert "Fichier tronqué ou d'une autre édition ? Rien n'est supprimé." in str(error.value)
+    assert snapshot() == before
+
+    with pytest.raises(CommandError, match=r"^Import annulé, base inchangée\. \d+ commune"):
+        call_command("import_territory", "--departement", "28", "--communes", sources.communes)
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_merged_commune_still_used_by_a_school_is_not_deleted(
+    territory_28, demo_sources, tmp_path
+):
+    """Allainville (28003) merged into Abondant by a new COG: its school still points at it,
+    so the import says so instead of dying on the database's protection."""
+    from equipment.models import School
+
+    allainville = Commune.objects.get(code="28003")
+    School.objects.create(
+        uai="0289990P", name="École d'Allainville", commune=allainville, commune_code="28003",
+        departement_code="28", location=allainville.geometry.point_on_surface,
+    )  # fmt: skip
+    communes = tmp_path / "communes.csv"
+    communes.write_text(
+        "".join(
+            line
+            for line in demo_sources.communes.read_text(encoding="utf-8").splitlines(True)
+            if ",28003," not in line
+        ),
+        encoding="utf-8",
+    )
+    mouvements = tmp_path / "mouvements.csv"
+    mouvements.write_text(
+        demo_sources.mouvements.read_text(encoding="utf-8")
+        + "32,2026-06-01,COM,28003,1,ALLAINVILLE,Allainville,Allainville,"
+        "COM,28001,1,ABONDANT,Abondant,Abondant\n",
+        encoding="utf-8",
+    )
+    before = snapshot()
+
+    with pytest.raises(ImportFileError) as error:
+        import_territory("28", replace(demo_sources, communes=communes, mouvements=mouvements))
+
+    assert str(error.value) == (
+        "1 commune(s) absent(e)s du fichier mais encore utilisé(e)s dans le hub, rien n'est "
+        "supprimé : Allainville (28003) (1 établissements scolaires)"
+    )
+    assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_another_departement_never_takes_the_demo_files_or_eure_et_loir_s_name(
+    territory_28, eure_sources, tmp_path
+):
+    options = ["--communes", eure_sources.communes, "--populations", eure_sources.populations]
+    options += ["--epci", eure_sources.epci]
+    with pytest.raises(CommandError) as error:
+        call_command("import_territory", "--departement", "27", *options)
+    assert "ne couvrent que l'Eure-et-Loir (28)" in str(error.value)
+    assert "--mouvements" in str(error.value) and "--geometry" in str(error.value)
+    assert "--communes" not in str(error.value)
+    assert not Departement.objects.filter(code="27").exists()
+
+    options += ["--mouvements", eure_sources.mouvements, "--geometry", eure_sources.geometry]
+    call_command("import_territory", "--departement", "27", *options)
+    assert Departement.objects.get(code="27").name == "Département 27"
+    assert Departement.objects.get(code="28").name == "Eure-et-Loir"
+
+    departements = tmp_path / "v_departement_2026.csv"
+    departements.write_text(
+        "DEP,REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE\n"
+        "27,28,27229,1,EURE,Eure,Eure\n28,24,28085,1,EURE ET LOIR,Eure-et-Loir,Eure-et-Loir\n",
+        encoding="utf-8",
+    )
+    call_command(
+        "import_territory", "--departement", "27", *options, "--departements", departements
+    )
+    assert Departement.objects.get(code="27").name == "Eure"
+
+    with pytest.raises(
+        CommandError, match="contour du département 28 \\(Eure-et-Loir\\), pas du 27"
+    ):
+        call_command(
+            "import_territory", "--departement", "27", *options,
+            "--outline", territory_28_outline(),
+        )  # fmt: skip
+
+
+def territory_28_outline():
+    from cartography.importers.territory import TerritorySources
+
+    return TerritorySources.demo().outline

@@ -1,55 +1,64 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from hub.imports import ImportFileError
-from hub.progress import terminal_progress
+from cartography.services import normalize_departement_code
+from hub.management.importing import ImportCommand
 
 from ...importers.territory import TerritorySources, import_territory
 
+# option → (the field of TerritorySources, the file it names)
+FILES = {
+    "communes": "COG communes.csv (INSEE)",
+    "mouvements": "COG mouvements-communes.csv (INSEE)",
+    "populations": "populations légales donnees_communes.csv (INSEE)",
+    "epci": "epcicom.xlsx (DGCL)",
+    "geometry": "contours des communes (GeoJSON)",
+}
+DEMO_DEPARTEMENT = "28"
 
-class Command(BaseCommand):
+
+class Command(ImportCommand):
     help = (
         "Importe le territoire d'un département (communes, EPCI, historique du COG) depuis les "
-        "fichiers officiels. Sans fichier indiqué : les fichiers de démonstration de l'Eure-et-Loir."
+        "fichiers officiels. Pour l'Eure-et-Loir (28), les fichiers non indiqués sont ceux de "
+        "démonstration ; pour tout autre département, chaque fichier doit être indiqué."
     )
 
     def add_arguments(self, parser):
-        demo = TerritorySources.demo()
         parser.add_argument("--departement", required=True, help="code INSEE, par ex. 28")
-        parser.add_argument("--communes", type=Path, default=demo.communes, help="COG communes.csv")
+        for option, label in FILES.items():
+            parser.add_argument(f"--{option}", type=Path, help=label)
         parser.add_argument(
-            "--mouvements", type=Path, default=demo.mouvements, help="COG mouvements-communes.csv"
+            "--outline", type=Path, help="contour du département (GeoJSON, pour son nom)"
         )
         parser.add_argument(
-            "--populations", type=Path, default=demo.populations, help="INSEE donnees_communes.csv"
-        )
-        parser.add_argument("--epci", type=Path, default=demo.epci, help="DGCL epcicom.xlsx")
-        parser.add_argument(
-            "--geometry", type=Path, default=demo.geometry, help="contours des communes (GeoJSON)"
-        )
-        parser.add_argument(
-            "--outline",
+            "--departements",
             type=Path,
-            default=None,
-            help="contour du département (GeoJSON, pour son nom)",
+            help="liste des départements du COG (v_departement.csv, INSEE), pour son nom",
         )
 
     def handle(self, *args, **options):
-        sources = TerritorySources(
-            communes=options["communes"],
-            mouvements=options["mouvements"],
-            populations=options["populations"],
-            epci=options["epci"],
-            geometry=options["geometry"],
-            outline=options["outline"],
-        )
-        if options["outline"] is None and sources.geometry == TerritorySources.demo().geometry:
-            sources.outline = TerritorySources.demo().outline
         try:
-            report = import_territory(
-                options["departement"], sources, progress=terminal_progress(self.stderr)
+            dep = normalize_departement_code(options["departement"])
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        files = {option: options[option] for option in FILES}
+        missing = [option for option, path in files.items() if path is None]
+        if dep == DEMO_DEPARTEMENT:
+            demo = TerritorySources.demo()
+            files = {option: path or getattr(demo, option) for option, path in files.items()}
+            outline = options["outline"]
+            if outline is None and files["geometry"] == demo.geometry:
+                outline = demo.outline
+        elif missing:
+            # The committed files are Eure-et-Loir's: never used for another département.
+            needed = "\n".join(f"  --{option} : {FILES[option]}" for option in missing)
+            raise CommandError(
+                f"Les fichiers de démonstration ne couvrent que l'Eure-et-Loir (28). Pour le "
+                f"département {dep}, indiquez aussi :\n{needed}"
             )
-        except (ImportFileError, ValueError) as exc:
-            raise CommandError(f"Import annulé, base inchangée. {exc}") from exc
-        self.stdout.write("\n".join(report.lines()))
+        else:
+            outline = options["outline"]
+        sources = TerritorySources(**files, outline=outline, departements=options["departements"])
+        self.run_import(import_territory, dep, sources)
