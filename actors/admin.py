@@ -4,8 +4,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     DuplicateCandidate,
-    ImportRun,
-    ImportSource,
     Membership,
     Offer,
     Place,
@@ -101,41 +99,3 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
             done += 1
         self.message_user(request, f"{done} lieu(x) créé(s) à part.")
 
-
-class ImportRunInline(admin.TabularInline):
-    model = ImportRun
-    extra = 0
-    can_delete = False
-    fields = ["started_at", "finished_at", "status", "report"]
-    readonly_fields = fields
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ImportSource)
-class ImportSourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "location", "schedule", "enabled"]
-    inlines = [ImportRunInline]
-    actions = ["run_now"]
-
-    @admin.action(description="Lancer l’import maintenant")
-    def run_now(self, request, queryset):
-        from django.db import transaction
-
-        from .tasks import import_source
-
-        for source in queryset:
-            transaction.on_commit(lambda pk=source.pk: import_source.delay(pk))
-        self.message_user(
-            request,
-            f"{queryset.count()} import(s) lancé(s) ; les rapports s’affichent sur chaque source.",
-        )
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["source", "started_at", "finished_at", "status"]
-    list_filter = ["status", "source"]
-    readonly_fields = ["source", "started_at", "finished_at", "status", "report"]

@@ -1,6 +1,22 @@
 from django.apps import AppConfig
 
+from hub.registry import ApiRoute, DemoLoader, Importer, MenuEntry, PageUrls
+
 
 class ActorsConfig(AppConfig):
     name = "actors"
     verbose_name = "Acteurs"
+    hub_urls = [PageUrls("lieux/", "actors.urls"), PageUrls("espace/", "actors.space_urls")]
+    hub_api_routes = [
+        ApiRoute("places/export.csv", "actors.api.PlaceExportView", "place-export"),
+        ApiRoute("places", "actors.api.PlaceViewSet", "place"),
+    ]
+    hub_menu_entries = [
+        MenuEntry(
+            "Trouver de l’aide", "directory", order=20, current=("directory", "directory-place")
+        )
+    ]
+    hub_demo_loaders = [DemoLoader(20, "actors.demo.load_demo_places")]
+    hub_importers = [
+        Importer("places", "Lieux de médiation numérique", "actors.importers.places.import_places"),
+    ]

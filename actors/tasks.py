@@ -1,7 +1,6 @@
-"""Celery tasks of the directory: thin wrappers around the importer and the reminders."""
+"""Celery tasks of the directory: reminders of listings not confirmed for six months."""
 
 import datetime
-import tempfile
 
 from celery import shared_task
 from django.conf import settings
@@ -10,31 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from hub.imports import ImportFileError
-from hub.scheduling import fetch
-
-from .importers.places import import_places
-from .models import ImportRun, ImportSource, Membership, Place
+from .models import Membership, Place
 
 STALE_AFTER = datetime.timedelta(days=183)
 REMIND_EVERY = datetime.timedelta(days=30)
-
-
-@shared_task(name="actors.import_source", soft_time_limit=20 * 60, time_limit=25 * 60)
-def import_source(source_id: int) -> int:
-    """Import a scheduled source; the run and its report are kept for administrators."""
-    source = ImportSource.objects.get(pk=source_id)
-    run = ImportRun.objects.create(source=source)
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            report = import_places(fetch(source.location, folder, "lieux.csv"), source=source.name)
-    except (ImportFileError, OSError, ValueError) as exc:
-        run.status, run.report = ImportRun.Status.FAILED, f"Import annulé, base inchangée. {exc}"
-    else:
-        run.status, run.report = ImportRun.Status.DONE, "\n".join(report.lines())
-    run.finished_at = timezone.now()
-    run.save()
-    return run.pk
 
 
 @shared_task(name="actors.remind_stale_listings")

@@ -9,7 +9,6 @@ from .models import (
     CommunePart,
     CoverageReport,
     CoverageSnapshot,
-    CoverageSource,
     Departement,
     EligibilitySnapshot,
 )
@@ -80,14 +79,8 @@ class BuildingAdmin(LeafletGeoAdmin):
     search_fields = ["identifier", "commune_code", "address"]
 
 
-@admin.register(CoverageSource)
-class CoverageSourceAdmin(admin.ModelAdmin):
-    list_display = ["name", "location", "kind", "enabled", "schedule", "last_run_at", "last_status"]
-    readonly_fields = ["last_run_at", "last_status", "last_report"]
-
-
 @admin.register(CoverageReport)
 class CoverageReportAdmin(admin.ModelAdmin):
-    list_display = ["title", "requested_by", "status", "progress", "created_at", "finished_at"]
-    list_filter = ["status"]
-    readonly_fields = ["parameters", "status", "progress", "step", "file", "error", "finished_at"]
+    list_display = ["title", "job"]
+    list_select_related = ["job"]
+    readonly_fields = ["job", "parameters"]

@@ -1,6 +1,31 @@
 from django.apps import AppConfig
 
+from hub.registry import ApiRoute, DemoLoader, Importer, MenuEntry, PageUrls
+
 
 class CartographyConfig(AppConfig):
     name = "cartography"
     verbose_name = "Cartographie"
+    hub_urls = [PageUrls("", "cartography.urls")]
+    hub_api_routes = [
+        ApiRoute("communes", "cartography.api.CommuneViewSet", "commune"),
+        ApiRoute("epci", "cartography.api.EPCIViewSet", "epci"),
+        ApiRoute("coverage/", "cartography.coverage_api.CoverageView", "coverage"),
+        ApiRoute(
+            "coverage/buildings/", "cartography.coverage_api.BuildingsView", "coverage-buildings"
+        ),
+        ApiRoute(
+            "coverage/unserved/", "cartography.coverage_api.UnservedView", "coverage-unserved"
+        ),
+    ]
+    hub_menu_entries = [
+        MenuEntry("Carte du territoire", "home", order=10),
+        MenuEntry("Couverture fibre", "coverage-map", order=30),
+    ]
+    hub_demo_loaders = [
+        DemoLoader(10, "cartography.demo.load_demo_territory"),
+        DemoLoader(50, "cartography.importers.coverage.load_demo_coverage"),
+    ]
+    hub_importers = [
+        Importer("coverage", "Couverture ARCEP", "cartography.importers.coverage.import_coverage"),
+    ]

@@ -3,10 +3,8 @@
 
 import json
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
-from django.utils.module_loading import import_string
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -17,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api import GeoJSONRenderer, parse_bbox
+from hub.registry import collect_callables
 
 from .coverage import CoverageFigures, Quarter, available_quarters, by_epci, commune_figures, total
 from .models import CoverageLevel, Departement, EligibilitySnapshot
@@ -246,8 +245,8 @@ WITHOUT_FIBRE_SQL = """
 
 class UnservedView(APIView):
     """Places of digital inclusion and schools in the communes where no premises are ready for
-    fibre in the quarter (GeoJSON points; `kind` says which). The layers come from the apps
-    listed in the HUB_COVERAGE_OVERLAYS setting."""
+    fibre in the quarter (GeoJSON points; `kind` says which). The layers are those the apps
+    declare (`hub_coverage_overlays` on their AppConfig: functions taking commune codes)."""
 
     permission_classes = [AllowAny]
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
@@ -259,7 +258,7 @@ class UnservedView(APIView):
             cursor.execute(WITHOUT_FIBRE_SQL, {"period": quarter.start, "codes": codes})
             without = [row[0] for row in cursor.fetchall()]
         features = [
-            f for path in settings.HUB_COVERAGE_OVERLAYS for f in import_string(path)(without)
+            f for overlay in collect_callables("hub_coverage_overlays") for f in overlay(without)
         ]
         body = {
             "type": "FeatureCollection",

@@ -145,16 +145,16 @@ def report_form(request):
     departement = _selected_departement(request, list(Departement.objects.order_by("code")))
     form = ReportForm(request.POST or None, departement=departement)
     if request.method == "POST" and form.is_valid():
-        report = CoverageReport.objects.create(
-            requested_by=request.user,
-            parameters={**form.scope.parameters(), "format": form.cleaned_data["format"]},
-            title=f"{form.scope.level_label} — {form.scope.quarter}",
+        report = CoverageReport.request(
+            request.user,
+            {**form.scope.parameters(), "format": form.cleaned_data["format"]},
+            f"{form.scope.level_label} — {form.scope.quarter}",
         )
         from .tasks import build_coverage_report
 
         transaction.on_commit(lambda: build_coverage_report.delay(report.pk))
         return redirect("coverage-report", pk=report.pk)
-    reports = CoverageReport.objects.filter(requested_by=request.user)[:10]
+    reports = CoverageReport.objects.filter(job__requested_by=request.user)[:10]
     return render(
         request,
         "cartography/coverage_report_form.html",
@@ -164,7 +164,7 @@ def report_form(request):
 
 def _own_report(request, pk) -> CoverageReport:
     report = get_object_or_404(CoverageReport, pk=pk)
-    if not (request.user.is_hub_admin or report.requested_by_id == request.user.pk):
+    if not (request.user.is_hub_admin or report.job.requested_by_id == request.user.pk):
         raise Http404("rapport inconnu")
     return report
 
@@ -175,32 +175,28 @@ def report_status(request, pk):
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
-                "status": report.status,
-                "status_label": report.get_status_display(),
-                "progress": report.progress,
-                "step": report.step,
-                "error": report.error,
+                **report.job.status(),
                 "download": reverse("coverage-report-file", args=[report.pk])
-                if report.status == CoverageReport.Status.DONE
+                if report.job.state == report.job.State.DONE
                 else None,
             }
         )
     return render(
         request,
         "cartography/coverage_report_status.html",
-        {"title": "Rapport de couverture", "report": report},
+        {"title": "Rapport de couverture", "report": report, "job": report.job},
     )
 
 
 @login_required
 def report_file(request, pk):
-    report = _own_report(request, pk)
-    if report.status != CoverageReport.Status.DONE or not report.file:
+    job = _own_report(request, pk).job
+    if job.state != job.State.DONE or not job.result:
         raise Http404("ce rapport n'est pas prêt")
-    format = report.parameters.get("format", "pdf")
+    format = job.coverage_report.parameters.get("format", "pdf")
     return FileResponse(
-        report.file.open("rb"),
+        job.result.open("rb"),
         as_attachment=True,
-        filename=report.file.name.rsplit("/", 1)[-1],
+        filename=job.result.name.rsplit("/", 1)[-1],
         content_type=FORMATS[format][0],
     )

@@ -282,70 +282,25 @@ class Building(models.Model):
         return self.identifier
 
 
-class CoverageSource(models.Model):
-    """A coverage file re-imported on a schedule by Celery beat (a URL or a server path)."""
-
-    name = models.CharField("nom de la source", max_length=200, unique=True)
-    location = models.CharField(
-        "adresse du fichier", max_length=500, help_text="URL (https://…) ou chemin sur le serveur"
-    )
-    kind = models.CharField(
-        "type de fichier", max_length=30, blank=True, help_text="vide : reconnu d'après l'en-tête"
-    )
-    enabled = models.BooleanField("active", default=True)
-    schedule = models.ForeignKey(
-        "django_celery_beat.CrontabSchedule",
-        models.PROTECT,
-        verbose_name="planification",
-        help_text="par exemple : le 1er de chaque mois à 4 h",
-    )
-    periodic_task = models.OneToOneField(
-        "django_celery_beat.PeriodicTask", models.SET_NULL, null=True, blank=True, editable=False
-    )
-    last_run_at = models.DateTimeField("dernier import", null=True, blank=True, editable=False)
-    last_status = models.CharField("résultat", max_length=10, blank=True, editable=False)
-    last_report = models.TextField("dernier rapport", blank=True, editable=False)
-
-    class Meta:
-        verbose_name = "source de couverture planifiée"
-        verbose_name_plural = "sources de couverture planifiées"
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        from hub.scheduling import schedule
-
-        super().save(*args, **kwargs)
-        schedule(self, "Import de couverture", "cartography.import_coverage_source")
-
-
 class CoverageReport(models.Model):
-    """A préfecture coverage report built by Celery; its page shows progress, then the file."""
+    """A préfecture coverage report: what was asked; its `job` builds it (state, progress, file)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "en attente"
-        RUNNING = "running", "en cours"
-        DONE = "done", "prêt"
-        FAILED = "failed", "échec"
-
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True
-    )
+    job = models.OneToOneField("hub.Job", models.CASCADE, related_name="coverage_report")
     parameters = models.JSONField("territoire, trimestre et format")
     title = models.CharField("titre", max_length=300, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField("avancement (%)", default=0)
-    step = models.CharField("étape", max_length=200, blank=True)
-    file = models.FileField("fichier", upload_to="reports/", blank=True)
-    error = models.TextField("erreur", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "rapport de couverture"
         verbose_name_plural = "rapports de couverture"
-        ordering = ["-created_at"]
+        ordering = ["-job__created_at"]
 
     def __str__(self):
         return self.title or f"rapport {self.pk}"
+
+    @classmethod
+    def request(cls, user, parameters: dict, title: str) -> "CoverageReport":
+        """A report asked by `user`, waiting for its job to run."""
+        from hub.models import Job
+
+        job = Job.objects.create(kind="coverage_report", title=title, requested_by=user)
+        return cls.objects.create(job=job, parameters=parameters, title=title)

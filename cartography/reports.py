@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 from dataclasses import dataclass, field
 
 from django.contrib.staticfiles import finders
@@ -39,7 +38,6 @@ FORMATS = {
     "pdf": ("application/pdf", "pdf"),
     "geojson": ("application/geo+json", "geojson"),
 }
-logger = logging.getLogger(__name__)
 SOURCE = "ARCEP, observatoire du haut et très haut débit (Licence Ouverte)"
 
 
@@ -365,32 +363,19 @@ def render_report(scope: ReportScope, format: str) -> bytes:
     return WRITERS[format](report_data(scope))
 
 
-def build_report(report: CoverageReport) -> None:
-    """Build a requested report (run by Celery), saving progress as it goes."""
-
-    def step(progress: int, text: str, **extra):
-        CoverageReport.objects.filter(pk=report.pk).update(progress=progress, step=text, **extra)
-
-    step(5, "Vérification du territoire et du trimestre", status=CoverageReport.Status.RUNNING)
-    try:
-        scope = ReportScope.from_parameters(report.parameters)
-        format = report.parameters.get("format", "pdf")
-        step(25, "Calcul des chiffres par commune")
-        data = report_data(scope)
-        step(55, f"Écriture du fichier {format.upper()}")
-        if format not in WRITERS:
-            raise ScopeError(f"format inconnu « {format} »")
-        content = WRITERS[format](data)
-        step(90, "Enregistrement du fichier")
-        report.refresh_from_db()
-        report.title = data.title
-        report.file.save(f"{scope.slug}.{FORMATS[format][1]}", ContentFile(content), save=False)
-        report.status, report.progress, report.step = CoverageReport.Status.DONE, 100, "Terminé"
-    except Exception as exc:  # noqa: BLE001 - the page must say it failed, whatever the cause
-        if not isinstance(exc, ScopeError):
-            logger.exception("coverage report %s failed", report.pk)
-        report.refresh_from_db()
-        report.status, report.step = CoverageReport.Status.FAILED, "Échec"
-        report.error = str(exc) if isinstance(exc, ScopeError) else f"erreur interne : {exc}"
-    report.finished_at = timezone.now()
-    report.save()
+def build_report(report: CoverageReport, progress) -> None:
+    """Build a requested report as its job (run by Celery through `hub.jobs.run_job`), telling
+    `progress` (a `JobProgress`) each step; the file becomes the job's result."""
+    progress.step(5, 100, "Vérification du territoire et du trimestre")
+    scope = ReportScope.from_parameters(report.parameters)
+    format = report.parameters.get("format", "pdf")
+    if format not in WRITERS:
+        raise ScopeError(f"format inconnu « {format} »")
+    progress.step(25, 100, "Calcul des chiffres par commune")
+    data = report_data(scope)
+    progress.step(55, 100, f"Écriture du fichier {format.upper()}")
+    content = WRITERS[format](data)
+    progress.step(90, 100, "Enregistrement du fichier")
+    report.title = report.job.title = data.title
+    report.save(update_fields=["title"])
+    report.job.result.save(f"{scope.slug}.{FORMATS[format][1]}", ContentFile(content), save=False)

@@ -1,9 +1,27 @@
 from django.apps import AppConfig
 
+from hub.registry import DemoLoader, Importer, MenuEntry, PageUrls
+
 
 class EquipmentConfig(AppConfig):
     name = "equipment"
     verbose_name = "Équipement"
+    hub_urls = [PageUrls("ecoles/", "equipment.urls")]
+    hub_menu_entries = [
+        MenuEntry("Écoles", "equipment-schools", order=40, visible="equipment.rules.has_schools")
+    ]
+    hub_demo_loaders = [
+        DemoLoader(30, "equipment.demo.load_demo_schools"),
+        DemoLoader(40, "equipment.demo.load_demo_census"),
+        DemoLoader(95, "equipment.demo.load_demo_school_accounts"),
+    ]
+    hub_importers = [
+        Importer(
+            "schools", "Annuaire de l’éducation", "equipment.importers.schools.import_schools"
+        ),
+        Importer("ips", "IPS des écoles", "equipment.importers.ips.import_ips"),
+    ]
+    hub_coverage_overlays = ["equipment.overlays.schools_in_communes"]
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the maturity receivers

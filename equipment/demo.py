@@ -99,3 +99,29 @@ def load_demo_census(seed: int = 28) -> ImportReport:
         )
         answers.created += 1
     return report
+
+
+def load_demo_school_accounts(progress: Progress = no_progress) -> list[str]:
+    """Make `erun-demo` the ERUN of the first demo circonscription and `directeur-demo` the
+    director of its first school (the accounts come from the accounts demo step)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Circonscription, DigitalReferent, SchoolDirector
+
+    users = get_user_model().objects
+    circo = (
+        Circonscription.objects.filter(name__startswith=DEMO_CIRCONSCRIPTION_PREFIX)
+        .order_by("name")
+        .first()
+    )
+    erun, director = (
+        users.filter(username="erun-demo").first(),
+        users.filter(username="directeur-demo").first(),
+    )
+    if circo is None or erun is None or director is None:
+        return []
+    DigitalReferent.objects.get_or_create(user=erun, circonscription=circo)
+    school = circo.schools.order_by("name").first()
+    if school:
+        SchoolDirector.objects.get_or_create(user=director, school=school)
+    return [f"ERUN de démonstration : {circo.name} ; direction : {school.name if school else '—'}"]

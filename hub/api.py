@@ -31,3 +31,23 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
         raise ValueError("bbox hors des limites ou dans le désordre (ouest,sud,est,nord)")
     return west, south, east, north
+
+
+def api_urls() -> list:
+    """The API's URL patterns, from the routes the apps declare (`hub_api_routes`): views at
+    their prefix first (so `places/export.csv` wins over a ViewSet's detail), then the router."""
+    from django.urls import path
+    from django.utils.module_loading import import_string
+    from rest_framework.routers import DefaultRouter
+    from rest_framework.viewsets import ViewSetMixin
+
+    from .registry import collect
+
+    router, views = DefaultRouter(), []
+    for route in collect("hub_api_routes"):
+        view = import_string(route.view)
+        if issubclass(view, ViewSetMixin):
+            router.register(route.prefix, view, basename=route.name)
+        else:
+            views.append(path(route.prefix, view.as_view(), name=route.name))
+    return [*views, *router.urls]

@@ -1,8 +1,12 @@
-"""Context shared by every page: the DSFR site configuration, and (lazily, so only pages that
-ask pay the query) whether the user has a school space."""
+"""Context shared by every page: the DSFR site configuration, and the main menu as the apps
+declare it (`hub_menu_entries`), computed lazily so only pages that render it pay its queries."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.module_loading import import_string
+
+from .registry import menu_entries
 
 
 def site(request):
@@ -12,7 +16,7 @@ def site(request):
             "site_tagline": "Acteurs, équipements et couverture numérique du territoire",
             "header_brand_html": "République<br>française",
         },
-        "has_school_space": SimpleLazyObject(lambda: _school_space(request.user)),
+        "menu_entries": SimpleLazyObject(lambda: visible_menu(request)),
         "skiplinks": [
             {"link": "#content", "label": "Contenu"},
             {"link": "#header-navigation", "label": "Menu"},
@@ -21,7 +25,19 @@ def site(request):
     }
 
 
-def _school_space(user) -> bool:
-    from equipment.rights import has_school_access
-
-    return has_school_access(user)
+def visible_menu(request) -> list[dict]:
+    """The menu entries `request.user` may see, in order, each with its URL and whether it is
+    the current page."""
+    current = getattr(request.resolver_match, "url_name", None)
+    entries = []
+    for entry in menu_entries():
+        if entry.visible and not import_string(entry.visible)(request.user):
+            continue
+        entries.append(
+            {
+                "label": entry.label,
+                "url": reverse(entry.url_name),
+                "current": current in (entry.current or (entry.url_name,)),
+            }
+        )
+    return entries

@@ -136,6 +136,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Background jobs (hub.jobs): a running job writes a heartbeat every few seconds; the sweeper
+# fails those silent for longer than HUB_JOB_STALE_AFTER (their worker vanished).
+HUB_JOB_HEARTBEAT_SECONDS = env.float("HUB_JOB_HEARTBEAT_SECONDS", default=10.0)
+HUB_JOB_STALE_AFTER = env.float("HUB_JOB_STALE_AFTER", default=90.0)
+# Scheduled imports: downloads are capped in size and time; the task's soft limit comes first.
+HUB_IMPORT_MAX_BYTES = env.int("HUB_IMPORT_MAX_BYTES", default=500_000_000)
+HUB_IMPORT_TIMEOUT = env.float("HUB_IMPORT_TIMEOUT", default=600.0)
+HUB_IMPORT_SOFT_TIME_LIMIT = 40 * 60
+HUB_IMPORT_TIME_LIMIT = 45 * 60
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -191,12 +200,6 @@ SPECTACULAR_SETTINGS = {
 # Map: the background tile layer is optional; the territory layers come from the hub itself.
 MAP_TILES_URL = env("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", default="© les contributeurs d’OpenStreetMap")
-# Point layers shown over the coverage map in the communes without fibre: each is a function
-# taking commune codes and returning GeoJSON features.
-HUB_COVERAGE_OVERLAYS = [
-    "actors.overlays.places_in_communes",
-    "equipment.overlays.schools_in_communes",
-]
 
 LEAFLET_CONFIG = {
     "TILES": [("Fond de carte", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})]

@@ -1,0 +1,82 @@
+"""What the apps declare on their AppConfig is what the hub shows: the menu, the API routes and
+the demo steps."""
+
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.module_loading import import_string
+from rest_framework.viewsets import ViewSetMixin
+
+from accounts import roles
+from accounts.services import grant
+from cartography.importers.coverage import load_demo_coverage
+from equipment.demo import load_demo_schools
+from hub.registry import MenuEntry, collect, demo_loaders
+
+pytestmark = pytest.mark.django_db
+
+
+def menu(client) -> list[tuple[str, str]]:
+    """The main menu of the home page as a visitor reads it: (label, link) in order."""
+    html = client.get("/").content.decode()
+    nav = html[html.index('id="header-navigation"') :]
+    nav = nav[: nav.index("</nav>")]
+    return re.findall(r'<a class="fr-nav__link" href="([^"]+)"[^>]*>([^<]+)</a>', nav)
+
+
+def labels(client) -> list[str]:
+    return [label for _, label in menu(client)]
+
+
+def test_the_menu_shows_schools_to_dsden_staff_and_not_to_the_public(client, territory_28):
+    load_demo_schools()
+    assert labels(client) == ["Carte du territoire", "Trouver de l’aide", "Couverture fibre", "API"]
+    dsden = get_user_model().objects.create_user("dsden", "d@example.org", "pw-2026-x")
+    grant(dsden, roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
+    client.force_login(dsden)
+    assert ("/ecoles/", "Écoles") in menu(client)
+    assert labels(client).index("Écoles") == 3  # after the coverage map, before the API
+
+
+def test_an_app_s_registration_is_what_makes_its_menu_entry_appear(client, monkeypatch):
+    monkeypatch.setattr(apps.get_app_config("actors"), "hub_menu_entries", [])
+    assert "Trouver de l’aide" not in labels(client)
+    monkeypatch.setattr(
+        apps.get_app_config("trainings"),
+        "hub_menu_entries",
+        [MenuEntry("Formations", "home", order=35)],
+        raising=False,
+    )
+    assert labels(client) == ["Carte du territoire", "Couverture fibre", "Formations", "API"]
+
+
+def test_the_current_page_is_marked_in_the_menu(client):
+    html = client.get("/couverture/").content.decode()
+    assert re.search(r'href="/couverture/"\s+aria-current="page">Couverture fibre<', html)
+
+
+def test_every_declared_api_route_answers(client, territory_28):
+    load_demo_coverage()
+    routes = collect("hub_api_routes")
+    assert {route.name for route in routes} >= {"commune", "epci", "place", "coverage"}
+    for route in routes:
+        view = import_string(route.view)
+        viewset = issubclass(view, ViewSetMixin)
+        url = reverse(f"{route.name}-list" if viewset else route.name)
+        response = client.get(url, {"departement": "28", "bbox": "1.2,48.3,1.6,48.6"})
+        assert response.status_code == 200, (url, response.status_code)
+
+
+def test_demo_steps_run_territory_first_and_accounts_after_what_they_need():
+    functions = [loader.function for loader in demo_loaders()]
+    assert functions[0] == "cartography.demo.load_demo_territory"
+    position = functions.index
+    assert position("accounts.demo.load_demo_accounts") > position(
+        "equipment.demo.load_demo_census"
+    )
+    assert functions[-1] == "equipment.demo.load_demo_school_accounts"
+    for function in functions:
+        import_string(function)  # each declared step exists
