@@ -27,6 +27,7 @@ from hub.imports import (
     Progress,
     UniqueKeys,
     copy_insert,
+    in_france,
     iter_csv,
     no_progress,
     read_json,
@@ -515,6 +516,13 @@ def import_places(
         for field_name, reason in row.problems:
             report.reject(line, field_name, reason)
         if row.problems:
+            continue
+        lat, lon = row.values["latitude"], row.values["longitude"]
+        if lat is not None and not in_france(lon, lat):
+            reason = (
+                f"coordonnées hors de France ({lat}, {lon}) : latitude et longitude inversées ?"
+            )
+            report.reject(line, "latitude", reason)
             continue
         phone_ignored = row.values["telephone"] is None and bool(
             (raw.get("telephone") or "").strip()

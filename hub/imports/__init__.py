@@ -5,7 +5,7 @@ Importers are plain functions `import_xxx(path, ...) -> ImportReport` running in
 transaction: an `ImportFileError` leaves the database as it was.
 """
 
-from .geo import declared_srid, to_wgs84
+from .geo import declared_srid, in_france, to_wgs84
 from .reader import (
     SEPARATORS,
     Encoding,
@@ -55,6 +55,7 @@ __all__ = [
     "decode",
     "detect_encoding",
     "find_header",
+    "in_france",
     "iter_csv",
     "iter_rows",
     "iter_xlsx",

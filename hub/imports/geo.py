@@ -25,7 +25,13 @@ FRANCE_BOXES = {
     "972": (-61.3, 14.3, -60.7, 15.0),
     "973": (-54.7, 2.0, -51.5, 5.9),
     "974": (55.1, -21.5, 56.0, -20.8),
+    "975": (-56.6, 46.7, -56.1, 47.2),
     "976": (44.9, -13.1, 45.4, -12.5),
+    "977": (-63.0, 17.8, -62.7, 18.0),
+    "978": (-63.2, 18.0, -62.9, 18.2),
+    "986": (-178.3, -14.4, -176.0, -13.1),
+    "987": (-154.8, -28.0, -134.4, -7.8),
+    "988": (163.5, -22.8, 168.2, -19.5),
     "": (-5.9, 41.2, 10.0, 51.3),
 }
 
@@ -44,13 +50,23 @@ def declared_srid(data: dict, path) -> int:
     return int(match[1])
 
 
-def box_of(departement: str | None) -> tuple[float, float, float, float]:
-    return FRANCE_BOXES.get(departement or "", FRANCE_BOXES[""])
+def boxes_of(departement: str | None) -> list[tuple[float, float, float, float]]:
+    """The boxes a département's coordinates must fall in (any French one when not given)."""
+    if departement in FRANCE_BOXES:
+        return [FRANCE_BOXES[departement]]
+    if departement and not departement.startswith("9"):  # 2A, 2B and 01…95
+        return [FRANCE_BOXES[""]]
+    return list(FRANCE_BOXES.values())
 
 
 def in_box(extent, box) -> bool:
     xmin, ymin, xmax, ymax = extent
     return box[0] <= xmin and xmax <= box[2] and box[1] <= ymin and ymax <= box[3]
+
+
+def in_france(lon: float, lat: float, departement: str | None = None) -> bool:
+    """Whether a WGS84 point lies in France (in `departement`'s part of it when given)."""
+    return any(in_box((lon, lat, lon, lat), box) for box in boxes_of(departement))
 
 
 def to_wgs84(
@@ -79,8 +95,7 @@ def to_wgs84(
             geometry = geometry.transform(WGS84, clone=True)
         except GDALException as exc:
             raise ImportFileError(path, f"{where} : projection EPSG:{srid} inconnue") from exc
-    box = box_of(departement)
-    if not in_box(geometry.extent, box):
+    if not any(in_box(geometry.extent, box) for box in boxes_of(departement)):
         raise ImportFileError(
             path,
             f"{where} : coordonnées hors du territoire attendu (longitude {geometry.extent[0]:.4f}, "

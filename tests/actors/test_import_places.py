@@ -402,3 +402,20 @@ def test_an_excel_mangled_phone_is_ignored_without_erasing_the_known_one(
     place.refresh_from_db()
     assert place.phone == "+33237238100"
     assert report.count("Lieux").updated == 0
+
+
+def test_coordinates_outside_france_are_rejected_with_the_reason(territory_28, places_v1, tmp_path):
+    swapped = tmp_path / "lieux-inverses.csv"
+    swapped.write_text(
+        places_v1.read_text(encoding="utf-8").replace("48.4469,1.489", "1.489,48.4469"),
+        encoding="utf-8",
+    )
+
+    report = import_places(swapped)
+
+    assert [str(r) for r in report.rejections] == [
+        "ligne 3, champ « latitude » : coordonnées hors de France (1.489, 48.4469) : "
+        "latitude et longitude inversées ?"
+    ]
+    assert not Place.objects.filter(sources__external_id="mednum-001").exists()
+    assert Place.objects.count() == 3
