@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from hub.imports import Counts, ImportFileError
+from hub.imports import Counts, ImportFileError, changed_fields
 
 from .forms import CENSUS_FIELDS, CensusAnswerForm
 from .models import (
@@ -429,12 +429,11 @@ def save_census_answers(campaign: Campaign, rows, user) -> Counts:
         if answer is None:
             answer = CensusAnswer(campaign=campaign, school=school, **data)
             counts.created += 1
+        elif not changed_fields(answer, data):
+            counts.unchanged += 1
+            continue
         else:
-            changed = {f: v for f, v in data.items() if getattr(answer, f) != v}
-            if not changed:
-                counts.unchanged += 1
-                continue
-            for field, value in changed.items():
+            for field, value in data.items():
                 setattr(answer, field, value)
             counts.updated += 1
         answer.answered_by = user
