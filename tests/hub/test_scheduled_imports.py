@@ -234,3 +234,41 @@ def test_beat_s_task_runs_in_a_real_worker(celery_worker_process, settings, week
         assert Place.objects.count() == 4
     finally:
         source.file.delete(save=False)
+
+
+@pytest.fixture
+def hub_admin(db, django_user_model):
+    from accounts.services import make_hub_admin
+
+    user = django_user_model.objects.create_user("admin", "admin@example.org", "pw-2026-x")
+    make_hub_admin(user)
+    return user
+
+
+def test_an_administrator_schedules_an_import_in_the_admin_and_is_told_what_is_refused(
+    client, hub_admin, weekly
+):
+    client.force_login(hub_admin)
+    page = client.get("/admin/hub/scheduledimport/add/").content.decode()
+    assert "Lieux de médiation numérique" in page and "Couverture ARCEP" in page
+    form = {
+        "name": "Interne",
+        "importer": "places",
+        "url": "https://127.0.0.1/lieux.csv",
+        "options": "{}",
+        "enabled": "on",
+        "schedule": weekly.pk,
+        "runs-TOTAL_FORMS": "0",
+        "runs-INITIAL_FORMS": "0",
+    }
+    ImportHost.objects.create(host="127.0.0.1")
+    refused = client.post("/admin/hub/scheduledimport/add/", form).content.decode()
+    assert "désigne une adresse interne (127.0.0.1)" in refused
+    assert not ScheduledImport.objects.exists()
+
+    form.update(url="", file=uploaded(PLACES))
+    response = client.post("/admin/hub/scheduledimport/add/", form)
+    assert response.status_code == 302
+    source = ScheduledImport.objects.get()
+    assert source.file.name.startswith("imports/")
+    assert PeriodicTask.objects.filter(pk=source.periodic_task_id, enabled=True).exists()
