@@ -73,18 +73,6 @@ class FileShape:
     header: Header
     encoding: Encoding
 
-    @property
-    def separator(self) -> str:
-        return self.header.separator
-
-    @property
-    def header_line(self) -> int:
-        return self.header.line
-
-    @property
-    def columns(self) -> list[str]:
-        return self.header.cells
-
 
 def sniff(path: Path) -> FileShape:
     """Recognise the kind of a coverage file from its first lines (preamble lines skipped);
@@ -138,7 +126,7 @@ def import_coverage(
             path,
             f"le fichier est du type « {shape.kind} » ({KINDS[shape.kind]}), "
             f"pas « {kind} » comme demandé",
-            line=shape.header_line,
+            line=shape.header.line,
         )
     report = ImportReport(f"Import de couverture {path.name} ({KINDS[shape.kind]})")
     with transaction.atomic():
@@ -232,7 +220,7 @@ class ObservatoireImport:
     def __init__(self, path, shape: FileShape, report, progress, edition: str | None):
         self.path, self.shape, self.report, self.progress = path, shape, report, progress
         self.edition_override = edition
-        self.level = _level_of(shape.columns[0], path, shape.header_line)
+        self.level = _level_of(shape.header.cells[0], path, shape.header.line)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         text = read_text(self.path, self.report)
@@ -243,7 +231,7 @@ class ObservatoireImport:
     def unique_keys(self, what: str) -> UniqueKeys:
         """The same territory (and field) twice is refused: summing would double its figures.
         Different old codes of one merged commune are still summed, after this check."""
-        return UniqueKeys(self.path, what, self.shape.columns[0])
+        return UniqueKeys(self.path, what, self.shape.header.cells[0])
 
     def count(self, text: str, line: int, column: str) -> int | None:
         try:
@@ -264,7 +252,7 @@ class ObservatoireImport:
             return Quarter.parse(text)
         except ValueError as exc:
             raise ImportFileError(
-                self.path, str(exc), line=self.shape.header_line, column=column
+                self.path, str(exc), line=self.shape.header.line, column=column
             ) from exc
 
     def run(self) -> None:
@@ -286,10 +274,10 @@ class ObservatoireImport:
         self.report.title += f", édition {edition}"
 
     def read_deployment(self, territories):
-        header = self.shape.columns
+        header = self.shape.header.cells
         quarters = [self.quarter(name, name) for name in header[2:]]
         if not quarters:
-            raise ImportFileError(self.path, "aucune colonne de trimestre", self.shape.header_line)
+            raise ImportFileError(self.path, "aucune colonne de trimestre", self.shape.header.line)
         edition = Quarter.parse(self.edition_override) if self.edition_override else max(quarters)
         values: dict[tuple, list] = defaultdict(lambda: [None, None])
         unique = self.unique_keys("commune et champ")
@@ -318,8 +306,8 @@ class ObservatoireImport:
         return edition, ["ftth_ready", "category"], values
 
     def read_territories(self, territories):
-        columns = {fold(name): i for i, name in enumerate(self.shape.columns)}
-        edition_column = next((n for n in self.shape.columns if QUARTER.search(n)), None)
+        columns = {fold(name): i for i, name in enumerate(self.shape.header.cells)}
+        edition_column = next((n for n in self.shape.header.cells if QUARTER.search(n)), None)
         if self.edition_override:
             edition = Quarter.parse(self.edition_override)
         elif edition_column:
@@ -329,7 +317,7 @@ class ObservatoireImport:
                 self.path,
                 "trimestre de l'édition introuvable dans l'en-tête (colonne « OI <trimestre> ») ; "
                 "indiquez-le avec --edition",
-                line=self.shape.header_line,
+                line=self.shape.header.line,
             )
         flags = [
             (key, i)
@@ -348,7 +336,7 @@ class ObservatoireImport:
             businesses = self.count(row[columns["etablissements"]], line, "Établissements")
             zoning = {key: zoning_flag(row[i]) for key, i in flags}
             operators = (
-                row[self.shape.columns.index(edition_column)].strip() if edition_column else ""
+                row[self.shape.header.cells.index(edition_column)].strip() if edition_column else ""
             )
             slot = values.get((code, edition.start))
             if slot is None:
@@ -465,11 +453,11 @@ def parse_date(text: str) -> datetime.date:
 
 
 def _import_eligibility(path, shape: FileShape, report: ImportReport, progress) -> None:
-    header = [fold(c) for c in shape.columns]
+    header = [fold(c) for c in shape.header.cells]
     missing = [c for c in ("code_insee", "date", "nbr") if c not in header]
     if "code_insee" in missing or "date" in missing:
         raise ImportFileError(
-            path, f"colonnes indispensables absentes : {', '.join(missing)}", shape.header_line
+            path, f"colonnes indispensables absentes : {', '.join(missing)}", shape.header.line
         )
     known = set(ELIGIBILITY_KEYS) | set(ELIGIBILITY_COUNTS)
     unknown = [c for c in header if c not in known]
@@ -574,7 +562,7 @@ class BuildingImport:
     def __init__(self, path, shape: FileShape, report, progress, source_date):
         self.path, self.shape, self.report, self.progress = path, shape, report, progress
         self.source_date = source_date
-        folded = [fold(c) for c in shape.columns]
+        folded = [fold(c) for c in shape.header.cells]
         self.columns = {}
         for field, name in BUILDING_COLUMNS[shape.kind].items():
             self.columns[field] = f"c{folded.index(name)}" if name and name in folded else None
@@ -583,7 +571,7 @@ class BuildingImport:
         ]
         if missing:
             raise ImportFileError(
-                path, f"colonnes indispensables absentes : {', '.join(missing)}", shape.header_line
+                path, f"colonnes indispensables absentes : {', '.join(missing)}", shape.header.line
             )
         absent = [n for f, n in BUILDING_COLUMNS[shape.kind].items() if n and not self.columns[f]]
         if absent:
@@ -594,7 +582,7 @@ class BuildingImport:
         if encoding.codec != "utf-8-sig":
             self.report.note(f"encodage lu : {encoding.codec}")
         warn_mixed(self.path, encoding, self.report)
-        width = len(self.shape.columns)
+        width = len(self.shape.header.cells)
         stage = {"line": "bigserial"} | {f"c{i}": "text" for i in range(width)}
         with staging_table("building_stage", stage), connection.cursor() as cursor:
             self.copy(cursor, encoding, width)
@@ -608,14 +596,14 @@ class BuildingImport:
         columns = ", ".join(f"c{i}" for i in range(width))
         sql = (
             f"COPY building_stage ({columns}) FROM STDIN "
-            f"(FORMAT csv, DELIMITER '{self.shape.separator}', QUOTE '\"')"
+            f"(FORMAT csv, DELIMITER '{self.shape.header.separator}', QUOTE '\"')"
         )
         try:
             with (
                 open(self.path, encoding=encoding.codec, errors=encoding.errors, newline="") as f,
                 cursor.cursor.copy(sql) as copy,
             ):
-                for _ in range(self.shape.header_line):
+                for _ in range(self.shape.header.line):
                     f.readline()
                 chunks = iter(lambda: f.read(self.CHUNK), "")
                 total = size // self.CHUNK + 1
@@ -623,7 +611,7 @@ class BuildingImport:
                     copy.write(chunk)
         except (psycopg.errors.BadCopyFileFormat, psycopg.errors.DataError) as exc:
             match = COPY_LINE.search(exc.diag.context or "")
-            line = self.shape.header_line + int(match[1]) if match else None
+            line = self.shape.header.line + int(match[1]) if match else None
             reason = {
                 "missing data for column": "champs manquants (ligne tronquée ?)",
                 "extra data after last expected column": "champs en trop (séparateur ?)",
@@ -670,7 +658,7 @@ class BuildingImport:
         )
         rejected = cursor.fetchall()
         for line, reason in rejected[:REJECTIONS_SHOWN]:
-            self.report.reject(self.shape.header_line + line, "coordonnées / identifiant", reason)
+            self.report.reject(self.shape.header.line + line, "coordonnées / identifiant", reason)
         if len(rejected) > REJECTIONS_SHOWN:
             self.report.note("rejets non détaillés", len(rejected) - REJECTIONS_SHOWN)
         if rejected:

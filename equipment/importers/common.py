@@ -107,6 +107,23 @@ class SchoolFile:
     report: ImportReport
     columns: Columns
     wanted: str | None  # only this département's rows, when given
+    elsewhere: int = 0  # rows of other départements, skipped
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        return iter_fields(self.columns, self.report)
+
+    def departement(self, line: int, row: dict) -> str | None:
+        """The département of a row to keep; None for a row rejected (département unreadable,
+        in the report) or of another département than the one wanted (counted)."""
+        code = row_departement(row, line, self.columns["departement"], self.report)
+        if code is not None and self.wanted and code != self.wanted:
+            self.elsewhere += 1
+            return None
+        return code
+
+    def done(self) -> None:
+        if self.elsewhere:
+            self.report.note(f"Lignes hors du département {self.wanted}, ignorées", self.elsewhere)
 
 
 def open_school_file(

@@ -27,10 +27,8 @@ from ..models import School
 from .common import (
     UAI,
     CommuneLocator,
-    iter_fields,
     kind_from_name,
     open_school_file,
-    row_departement,
     sector_from,
 )
 
@@ -57,18 +55,13 @@ def import_ips(
     `departement` keeps only that département's rows. A bad IPS value rejects its row (line
     and column in the report); an unreadable file raises ImportFileError, database unchanged.
     """
-    opened = open_school_file(path, "IPS des écoles", COLUMNS, REQUIRED, KNOWN_UNUSED, departement)
-    path, report, columns, wanted = opened.path, opened.report, opened.columns, opened.wanted
+    file = open_school_file(path, "IPS des écoles", COLUMNS, REQUIRED, KNOWN_UNUSED, departement)
+    path, report, columns = file.path, file.report, file.columns
     newest: dict[str, tuple[int, dict]] = {}
     unique = UniqueKeys(path, "UAI et rentrée", columns["uai"])
-    elsewhere = 0
-    rows = iter_fields(columns, report)
-    for line, row in progress(rows, "IPS des écoles", columns.lines):
-        code = row_departement(row, line, columns["departement"], report)
+    for line, row in progress(file.rows(), "IPS des écoles", columns.lines):
+        code = file.departement(line, row)
         if code is None:
-            continue
-        if wanted and code != wanted:
-            elsewhere += 1
             continue
         uai = row["uai"].upper()
         if not UAI.match(uai):
@@ -98,8 +91,7 @@ def import_ips(
             if newest[uai][1]["year"] >= row["year"]:
                 continue
         newest[uai] = (line, row)
-    if elsewhere:
-        report.note(f"Lignes hors du département {wanted}, ignorées", elsewhere)
+    file.done()
 
     with transaction.atomic():
         _write(path, newest, report)

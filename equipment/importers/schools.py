@@ -33,11 +33,10 @@ from .common import (
     UAI,
     Columns,
     CommuneLocator,
+    SchoolFile,
     fold,
-    iter_fields,
     kind_from_name,
     open_school_file,
-    row_departement,
     sector_from,
 )
 
@@ -111,25 +110,23 @@ def import_schools(
     `departement` ('28', '028', '2A'…) keeps only that département's rows. Raises
     ImportFileError (database unchanged) for a file that cannot be imported as a whole.
     """
-    opened = open_school_file(
+    file = open_school_file(
         path, "Annuaire de l'éducation", COLUMNS, REQUIRED, KNOWN_UNUSED, departement
     )
-    report, columns = opened.report, opened.columns
-    rows = _read(columns, opened.wanted, report, progress)
+    rows = _read(file, progress)
     with transaction.atomic():
-        _Writer(columns, report).write(rows, progress)
-    return report
+        _Writer(file.columns, file.report).write(rows, progress)
+    return file.report
 
 
-def _read(columns: Columns, wanted, report, progress) -> dict[str, tuple[int, dict]]:
+def _read(file: SchoolFile, progress) -> dict[str, tuple[int, dict]]:
     """The rows to import, one per UAI, after checking the whole file."""
+    columns, report = file.columns, file.report
     rows: dict[str, tuple[int, dict]] = {}
     # A UAI on two lines is one school published on two lines; the same line twice is a
     # repeated file, refused.
     repeated = UniqueKeys(columns.path, "UAI (ligne répétée à l'identique)", columns["uai"])
-    elsewhere = 0
-    lines = iter_fields(columns, report)
-    for line, row in progress(lines, "Annuaire de l'éducation (lecture)", columns.lines):
+    for line, row in progress(file.rows(), "Annuaire de l'éducation (lecture)", columns.lines):
         repeated.add(tuple(row.values()), line, row["uai"])
         damage = _spreadsheet_damage(row)
         if damage is not None:
@@ -150,11 +147,8 @@ def _read(columns: Columns, wanted, report, progress) -> dict[str, tuple[int, di
         if not row["name"]:
             report.reject(line, columns["name"], "nom de l'établissement vide")
             continue
-        code = row_departement(row, line, columns["departement"], report)
+        code = file.departement(line, row)
         if code is None:
-            continue
-        if wanted and code != wanted:
-            elsewhere += 1
             continue
         row = {**row, "uai": uai, "departement": code}
         if uai in rows:
@@ -165,8 +159,7 @@ def _read(columns: Columns, wanted, report, progress) -> dict[str, tuple[int, di
             report.note("Lignes d'un UAI déjà lu, fusionnées avec sa première ligne")
             continue
         rows[uai] = (line, row)
-    if elsewhere:
-        report.note(f"Lignes hors du département {wanted}, ignorées", elsewhere)
+    file.done()
     return rows
 
 

@@ -10,6 +10,7 @@ from cartography.coverage import Quarter, commune_figures, total
 from cartography.importers.coverage import DEMO_FILES, import_coverage
 from cartography.models import Building, Commune, CoverageSnapshot, EligibilitySnapshot
 from hub.imports import ImportFileError
+from tests.files import every_row_twice
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "coverage"
 DEPLOYMENT, TERRITORIES = DEMO_FILES
@@ -281,21 +282,12 @@ def test_a_large_building_file_rebuilds_the_indexes_it_dropped(territory_28, mon
     assert {f["id"] for f in box["features"]} == {"IMB/28085/X/0001", "IMB/28085/X/0002"}
 
 
-def every_row_twice(path, tmp_path, preamble: int) -> tuple[Path, int]:
-    """The file with its data rows repeated below themselves; the line of the first repeat."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    head, body = lines[:preamble], lines[preamble:]
-    doubled = tmp_path / f"double-{path.name}"
-    doubled.write_text("\n".join(head + body + body) + "\n", encoding="utf-8")
-    return doubled, preamble + len(body) + 1
-
-
 @pytest.mark.django_db
 def test_a_deployment_file_with_every_row_twice_is_refused_naming_both_lines(
     territory_28, tmp_path
 ):
     import_coverage(DEPLOYMENT)
-    doubled, repeat = every_row_twice(DEPLOYMENT, tmp_path, preamble=5)
+    doubled, _, repeat = every_row_twice(DEPLOYMENT, tmp_path, preamble=5)
 
     with pytest.raises(ImportFileError) as error:
         import_coverage(doubled)
@@ -309,7 +301,7 @@ def test_a_deployment_file_with_every_row_twice_is_refused_naming_both_lines(
 def test_a_territories_file_with_every_row_twice_is_refused_naming_both_lines(
     territory_28, tmp_path
 ):
-    doubled, repeat = every_row_twice(TERRITORIES, tmp_path, preamble=5)
+    doubled, _, repeat = every_row_twice(TERRITORIES, tmp_path, preamble=5)
     with pytest.raises(ImportFileError, match=rf"« 28001 » en double \(lignes 6 et {repeat}\)"):
         import_coverage(doubled)
     assert not CoverageSnapshot.objects.exists()
@@ -318,7 +310,7 @@ def test_a_territories_file_with_every_row_twice_is_refused_naming_both_lines(
 @pytest.mark.django_db
 def test_a_ma_connexion_internet_file_with_every_row_twice_is_refused(territory_28, tmp_path):
     path = FIXTURES / "ma-connexion-internet-techno.csv"
-    doubled, repeat = every_row_twice(path, tmp_path, preamble=1)
+    doubled, _, repeat = every_row_twice(path, tmp_path, preamble=1)
     with pytest.raises(ImportFileError, match=rf"en double \(lignes 2 et {repeat}\)"):
         import_coverage(doubled)
     assert not EligibilitySnapshot.objects.exists()

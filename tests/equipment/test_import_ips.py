@@ -13,6 +13,7 @@ from equipment.importers.ips import import_ips
 from equipment.importers.schools import import_schools
 from equipment.models import School
 from hub.imports import ImportFileError
+from tests.files import every_row_twice
 
 from .conftest import rewrite, snapshot
 
@@ -171,15 +172,13 @@ def test_the_command_prints_the_report(territory_28, ips_28):
 
 
 def test_a_file_with_every_row_twice_is_refused_naming_both_lines(territory_28, ips_28, tmp_path):
-    header, *rows = ips_28.read_text(encoding="utf-8").splitlines()
-    doubled = tmp_path / "ips-double.csv"
-    doubled.write_text("\n".join([header, *rows, *rows]) + "\n", encoding="utf-8")
+    doubled, rows, repeat = every_row_twice(ips_28, tmp_path)
 
     with pytest.raises(ImportFileError) as error:
         import_ips(doubled)
 
     first_uai = rows[0].split(";")[4]
-    assert f"« {first_uai} 2021-2022 » en double (lignes 2 et {len(rows) + 2})" in str(error.value)
+    assert f"« {first_uai} 2021-2022 » en double (lignes 2 et {repeat})" in str(error.value)
     assert not School.objects.exists()
 
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from equipment.importers.schools import import_schools
 from equipment.models import Circonscription, School
 from hub.imports import ImportFileError
+from tests.files import every_row_twice
 
 from .conftest import rewrite, snapshot
 
@@ -257,13 +258,11 @@ def test_the_admin_lists_searches_and_shows_schools(annuaire_2026, admin_client)
 
 
 def test_a_file_with_every_row_twice_is_refused_naming_both_lines(annuaire_2026, tmp_path):
-    header, *rows = annuaire_2026.read_text(encoding="utf-8-sig").splitlines()
-    doubled = tmp_path / "annuaire-double.csv"
-    doubled.write_text("\n".join([header, *rows, *rows]) + "\n", encoding="utf-8-sig")
+    doubled, rows, repeat = every_row_twice(annuaire_2026, tmp_path, encoding="utf-8-sig")
 
     with pytest.raises(ImportFileError) as error:
         import_schools(doubled)
 
     uai = rows[0].split(";")[0]
-    assert f"« {uai} » en double (lignes 2 et {len(rows) + 2})" in str(error.value)
+    assert f"« {uai} » en double (lignes 2 et {repeat})" in str(error.value)
     assert not School.objects.exists()

@@ -1,0 +1,15 @@
+"""Damaged copies of imported files, shared by the importers' tests."""
+
+from pathlib import Path
+
+
+def every_row_twice(
+    source: Path, tmp_path: Path, *, preamble: int = 1, encoding: str = "utf-8"
+) -> tuple[Path, list[str], int]:
+    """`source` with its data rows (below `preamble` lines) repeated below themselves, as a
+    file concatenated with itself: (the copy, the data rows, the line of the first repeat)."""
+    lines = source.read_text(encoding=encoding).splitlines()
+    head, rows = lines[:preamble], lines[preamble:]
+    doubled = tmp_path / f"double-{source.name}"
+    doubled.write_text("\n".join(head + rows + rows) + "\n", encoding=encoding)
+    return doubled, rows, preamble + len(rows) + 1
