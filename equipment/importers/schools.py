@@ -23,6 +23,7 @@ from hub.imports import (
     ImportReport,
     Progress,
     UniqueKeys,
+    in_france,
     no_progress,
     sync_rows,
     update_changed,
@@ -274,21 +275,36 @@ class _Writer:
 
     # --- positions -----------------------------------------------------------------------
     def position(self, line: int, row: dict) -> Point | None:
-        """Latitude/longitude, else X/Y in their EPSG, else `position` ("lat, lon")."""
+        """Latitude/longitude, else X/Y in their EPSG, else `position` ("lat, lon"): the first
+        that lies in the row's département (a value outside it is said and passed over)."""
+        departement = row["departement"]
         lat, lon = self.number(line, row, "latitude"), self.number(line, row, "longitude")
-        if _plausible(lon, lat):
+        if self.inside(line, lon, lat, departement, "latitude/longitude"):
             return Point(lon, lat, srid=4326)
         x, y = self.number(line, row, "x"), self.number(line, row, "y")
         if x is not None and y is not None and row["epsg"]:
             point = self.projected(line, x, y, row["epsg"])
-            if point is not None:
+            if point is not None and self.inside(line, *point.coords, departement, "X/Y"):
                 return point
         found = LAT_LON.findall(row["position"])
         if len(found) == 2:
             lat, lon = float(found[0]), float(found[1])
-            if _plausible(lon, lat):
+            if self.inside(line, lon, lat, departement, "position"):
                 return Point(lon, lat, srid=4326)
         return None
+
+    def inside(self, line: int, lon, lat, departement: str, what: str) -> bool:
+        if lon is None or lat is None or (lon, lat) == (0, 0):
+            return False
+        if in_france(lon, lat, departement):
+            return True
+        self.report.warn(
+            f"{what} ({lat:.5f}, {lon:.5f}) hors du département {departement} : système de "
+            "coordonnées ou ordre latitude/longitude erroné ? Position ignorée",
+            self.path,
+            line,
+        )
+        return False
 
     def projected(self, line: int, x: float, y: float, epsg_text: str) -> Point | None:
         match = re.search(r"\d{4,5}", epsg_text)
@@ -308,7 +324,7 @@ class _Writer:
             return None
         point = Point(x, y, srid=epsg)
         point.transform(self.transforms[epsg])
-        return point if _plausible(point.x, point.y) else None
+        return point
 
     def place_at_communes(self, values: dict, uais: list[str], rows: dict) -> None:
         """Schools without a position go to a point inside their commune, flagged approximate."""
@@ -418,9 +434,3 @@ class _Writer:
 def _circonscription_key(row: dict) -> tuple[str, str, str] | None:
     code, name = row["circonscription_code"].upper(), row["circonscription_name"]
     return (code, name, row["departement"]) if code or name else None
-
-
-def _plausible(lon: float | None, lat: float | None) -> bool:
-    if lon is None or lat is None:
-        return False
-    return -180 <= lon <= 180 and -90 <= lat <= 90 and (lon, lat) != (0, 0)

@@ -266,3 +266,22 @@ def test_a_file_with_every_row_twice_is_refused_naming_both_lines(annuaire_2026,
     uai = rows[0].split(";")[0]
     assert f"« {uai} » en double (lignes 2 et {repeat})" in str(error.value)
     assert not School.objects.exists()
+
+
+def test_latitude_and_longitude_swapped_are_said_and_the_lambert_93_position_used(
+    annuaire_2026, tmp_path
+):
+    def swap(line, row):
+        if row["Identifiant_de_l_etablissement"] == "0940176F":
+            row["latitude"], row["longitude"] = row["longitude"], row["latitude"]
+
+    swapped = rewrite(annuaire_2026, tmp_path / "inverse.csv", swap)
+    report = import_schools(swapped)
+
+    doisneau = School.objects.get(uai="0940176F")
+    assert doisneau.latitude == pytest.approx(48.75114, abs=1e-4)  # from coordX/Y_origine
+    assert doisneau.longitude == pytest.approx(2.32356, abs=1e-4)
+    assert any(
+        "latitude/longitude (2.32356, 48.75114) hors du département 94" in w
+        for w in report.warnings
+    ), report.warnings
