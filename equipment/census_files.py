@@ -8,7 +8,6 @@ is checked whole before anything is written, so a refused upload leaves the data
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass
 
 from django import forms
@@ -20,7 +19,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from hub.imports import Counts, ImportFileError, changed_fields
+from hub.imports import Counts, ImportFileError, changed_fields, xlsx_rows
 
 from .forms import CENSUS_FIELDS, CensusAnswerForm
 from .models import (
@@ -306,51 +305,10 @@ def read_census_upload(
 
 
 def _read_rows(path_or_file, name: str) -> list[tuple[int, tuple]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    unreadable = (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ValueError,
-        EOFError,
-        SyntaxError,  # a damaged XML part
-    )
     try:
-        workbook = load_workbook(path_or_file, read_only=True, data_only=True)
-    except unreadable as exc:
-        raise CensusUploadError(
-            [
-                ImportFileError(
-                    name,
-                    "Ce fichier n'est pas un classeur XLSX lisible (fichier tronqué ou d'un "
-                    "autre format) : enregistrez-le au format Excel .xlsx.",
-                )
-            ]
-        ) from exc
-    try:
-        sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-        rows = []
-        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if line > MAX_ROWS:
-                raise CensusUploadError(
-                    [
-                        ImportFileError(
-                            name,
-                            f"Plus de {MAX_ROWS} lignes : ce n'est pas un modèle de circonscription.",
-                        )
-                    ]
-                )
-            rows.append((line, row))
-        return rows
-    except unreadable as exc:
-        raise CensusUploadError(
-            [ImportFileError(name, f"Classeur XLSX tronqué ou endommagé ({exc}).")]
-        ) from exc
-    finally:
-        workbook.close()
+        return list(xlsx_rows(path_or_file, name, sheet=SHEET, max_rows=MAX_ROWS))
+    except ImportFileError as exc:
+        raise CensusUploadError([exc]) from exc
 
 
 def _columns(header, line: int, fields, name: str) -> tuple[dict[str, int], list]:

@@ -23,6 +23,7 @@ from .reader import (
     read_text,
     split_line,
     warn_mixed,
+    xlsx_rows,
 )
 from .report import Counts, ImportFileError, ImportReport, Progress, Rejection, no_progress
 from .writer import (
@@ -74,4 +75,5 @@ __all__ = [
     "to_wgs84",
     "update_changed",
     "warn_mixed",
+    "xlsx_rows",
 ]

@@ -224,33 +224,60 @@ def iter_csv(
         yield line, dict(zip(names, (v.strip() for v in row), strict=True))
 
 
-def iter_xlsx(path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, object]]]:
-    """Rows of the first sheet of a workbook as (row number, {UPPER-CASE column: value})."""
+def xlsx_rows(
+    source, name=None, *, sheet: str | None = None, max_rows: int | None = None
+) -> Iterator[tuple[int, tuple]]:
+    """Every row of a workbook (a path or an uploaded file) as (row number, values): the sheet
+    named `sheet` when it has one, else the first. An unreadable or damaged workbook, or one of
+    more than `max_rows` rows, raises `ImportFileError` under `name` (the file's own name)."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    path = Path(path)
+    name = name or getattr(source, "name", None) or "fichier"
+    unreadable = (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+        SyntaxError,  # a damaged XML part
+    )
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except unreadable as exc:
         raise ImportFileError(
-            path, f"classeur XLSX illisible (fichier tronqué ou d'un autre format) : {exc}"
+            name,
+            "Ce fichier n'est pas un classeur XLSX lisible (fichier tronqué ou d'un autre "
+            "format) : enregistrez-le au format Excel .xlsx.",
         ) from exc
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [_normalise(str(c or "")) for c in next(rows, ())]
-        missing = [c for c in (_normalise(r) for r in required) if c not in header]
-        if missing:
-            raise ImportFileError(
-                path, f"colonnes attendues absentes de l'en-tête : {', '.join(missing)}", line=1
-            )
-        for number, row in enumerate(rows, start=2):
-            if not any(v not in (None, "") for v in row):
-                continue
-            yield number, dict(zip(header, row, strict=False))
-    except zipfile.BadZipFile as exc:
-        raise ImportFileError(path, f"classeur XLSX tronqué : {exc}") from exc
+        chosen = workbook[sheet] if sheet in workbook.sheetnames else workbook.worksheets[0]
+        for number, row in enumerate(chosen.iter_rows(values_only=True), start=1):
+            if max_rows is not None and number > max_rows:
+                raise ImportFileError(
+                    name, f"Plus de {max_rows} lignes : ce n'est pas le classeur attendu."
+                )
+            yield number, row
+    except unreadable as exc:
+        raise ImportFileError(name, f"Classeur XLSX tronqué ou endommagé ({exc}).") from exc
     finally:
         workbook.close()
+
+
+def iter_xlsx(path, required: Iterable[str]) -> Iterator[tuple[int, dict[str, object]]]:
+    """Rows of the first sheet of a workbook as (row number, {UPPER-CASE column: value})."""
+    rows = xlsx_rows(path, Path(path))
+    header = [_normalise(str(c or "")) for c in next(rows, (1, ()))[1]]
+    missing = [c for c in (_normalise(r) for r in required) if c not in header]
+    if missing:
+        rows.close()
+        raise ImportFileError(
+            path, f"colonnes attendues absentes de l'en-tête : {', '.join(missing)}", line=1
+        )
+    for number, row in rows:
+        if any(v not in (None, "") for v in row):
+            yield number, dict(zip(header, row, strict=False))
 
 
 # --- values ------------------------------------------------------------------------------------

@@ -279,7 +279,7 @@ def corrupt_population_value(sources, tmp_path):
             r"communes-cog2026-dep28\.csv, ligne 2 : 1 champ\(s\) au lieu de 12 \(ligne tronquée ou séparateur autre que « , »\)",
         ),
         (corrupt_geojson, r"communes-28-eure-et-loir\.geojson, ligne 1 : JSON invalide"),
-        (corrupt_xlsx, r"epcicom-2025-dep28\.xlsx : classeur XLSX"),
+        (corrupt_xlsx, r"epcicom-2025-dep28\.xlsx : Ce fichier n'est pas un classeur XLSX lisible"),
         (
             corrupt_population_value,
             r"populations-legales-dep28\.csv, ligne 11, colonne « PMUN » : population illisible « douze »",
