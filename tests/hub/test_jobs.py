@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule
 
+from accounts import roles
 from hub.celery import app
 from hub.jobs import JobError, run_job, sweep_vanished_jobs
 from hub.models import Job, ScheduledImport
@@ -84,6 +85,29 @@ def test_the_sweeper_fails_only_running_jobs_without_heartbeat():
     assert states == {silent.pk: "failed", alive.pk: "running", done.pk: "done"}
     silent.refresh_from_db()
     assert "le processus qui l’exécutait a disparu" in silent.error
+
+
+@pytest.mark.django_db
+def test_the_report_page_says_when_the_worker_building_it_vanished(client, django_user_model):
+    from accounts.services import grant
+    from cartography.models import CoverageReport
+
+    user = django_user_model.objects.create_user("pref", "p@example.org", "pw-2026-x")
+    grant(user, roles.PREFECTURE_STAFF, (roles.DEPARTEMENT, "28"))
+    report = CoverageReport.request(user, {"departement": "28", "format": "pdf"}, "Rapport")
+    long_ago = timezone.now() - timezone.timedelta(minutes=10)
+    Job.objects.filter(pk=report.job_id).update(state="running", heartbeat_at=long_ago)
+    client.force_login(user)
+    page = f"/couverture/rapport/{report.pk}/"
+    assert client.get(page, {"format": "json"}).json()["status"] == "running"
+
+    sweep_vanished_jobs()
+    state = client.get(page, {"format": "json"}).json()
+    assert (state["status"], state["download"]) == ("failed", None)
+    assert state["error"].startswith("Le traitement s’est arrêté sans se terminer")
+    html = client.get(page).content.decode()
+    assert "La préparation a échoué." in html
+    assert "le processus qui l’exécutait a disparu" in html
 
 
 def test_every_task_has_a_soft_time_limit_below_its_hard_one(settings):

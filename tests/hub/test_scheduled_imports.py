@@ -121,6 +121,12 @@ def http_server():
             if self.path == "/big":
                 self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            if self.path == "/slow":
+                for _ in range(20):
+                    self.wfile.write(b"x" * 70_000)
+                    self.wfile.flush()
+                    time.sleep(0.1)
+                return
             self.wfile.write(body)
 
         def log_message(self, *args):
@@ -133,14 +139,17 @@ def http_server():
     server.shutdown()
 
 
-def fetch(port: int, target: str, path: Path, max_bytes: int) -> Path:
+def fetch(port: int, target: str, path: Path, max_bytes: int, seconds: float = 10) -> Path:
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
         connection.request("GET", target)
         return receive(
-            connection.getresponse(), path, max_bytes=max_bytes, deadline=time.monotonic() + 10
+            connection.getresponse(),
+            path,
+            max_bytes=max_bytes,
+            deadline=time.monotonic() + seconds,
         )
     finally:
         connection.close()
@@ -152,6 +161,12 @@ def test_a_download_over_the_size_cap_is_refused_and_removed(http_server, tmp_pa
         fetch(http_server, target, tmp_path / "f.csv", max_bytes=100_000)
     assert not (tmp_path / "f.csv").exists()
     assert fetch(http_server, target, tmp_path / "f.csv", 400_000).stat().st_size == 300_000
+
+
+def test_a_download_that_takes_too_long_is_abandoned(http_server, tmp_path):
+    with pytest.raises(DownloadError, match="téléchargement trop long"):
+        fetch(http_server, "/slow", tmp_path / "f.csv", max_bytes=10_000_000, seconds=0.5)
+    assert not (tmp_path / "f.csv").exists()
 
 
 @pytest.mark.django_db
