@@ -72,9 +72,14 @@ class RunInline(admin.TabularInline):
 @admin.register(ScheduledImport)
 class ScheduledImportAdmin(admin.ModelAdmin):
     form = ScheduledImportForm
-    list_display = ["name", "importer", "url", "file", "schedule", "enabled"]
+    list_display = ["name", "importer", "url", "file", "schedule", "enabled", "last_state"]
     inlines = [RunInline]
     actions = ["run_now"]
+
+    @admin.display(description="dernière exécution")
+    def last_state(self, source):
+        run = source.last_run
+        return f"{run.get_state_display()} ({run.created_at:%d/%m/%Y %H:%M})" if run else "—"
 
     @admin.action(description="Lancer l’import maintenant")
     def run_now(self, request, queryset):

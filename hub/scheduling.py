@@ -108,6 +108,10 @@ def run_scheduled_import(source_id: int, job_id: int | None = None, task=None) -
         )
 
     def work(job, progress):
+        if source.runs.filter(state=Job.State.RUNNING).exclude(pk=job.pk).exists():
+            raise JobError(
+                "Un import de cette source est déjà en cours : celui-ci n’a pas été lancé."
+            )
         errors = check_scheduled_import(source)
         if errors:
             raise JobError("Import annulé, base inchangée. " + " ".join(errors.values()))

@@ -188,6 +188,19 @@ def test_an_uploaded_file_is_imported_and_each_run_keeps_its_report(territory_28
 
 
 @pytest.mark.django_db
+def test_a_source_is_not_imported_twice_at_the_same_time(weekly):
+    source = ScheduledImport.objects.create(
+        name="CD28", importer="places", file=uploaded(PLACES), schedule=weekly
+    )
+    Job.objects.create(kind="import", scheduled_import=source, state="running")
+    assert run_scheduled_import(source.pk) == "failed"
+    assert source.runs.order_by("-pk").first().error == (
+        "Un import de cette source est déjà en cours : celui-ci n’a pas été lancé."
+    )
+    assert source.runs.filter(state="running").count() == 1
+
+
+@pytest.mark.django_db
 def test_a_coverage_source_passes_its_options_to_the_importer(territory_28, weekly):
     source = ScheduledImport.objects.create(
         name="ARCEP",
@@ -261,7 +274,7 @@ def hub_admin(db, django_user_model):
 
 
 def test_an_administrator_schedules_an_import_in_the_admin_and_is_told_what_is_refused(
-    client, hub_admin, weekly
+    client, hub_admin, weekly, django_capture_on_commit_callbacks
 ):
     client.force_login(hub_admin)
     page = client.get("/admin/hub/scheduledimport/add/").content.decode()
@@ -287,3 +300,13 @@ def test_an_administrator_schedules_an_import_in_the_admin_and_is_told_what_is_r
     source = ScheduledImport.objects.get()
     assert source.file.name.startswith("imports/")
     assert PeriodicTask.objects.filter(pk=source.periodic_task_id, enabled=True).exists()
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(
+            "/admin/hub/scheduledimport/",
+            {"action": "run_now", "_selected_action": [source.pk]},
+        )
+    job = source.runs.get()
+    assert (job.state, job.requested_by) == ("queued", hub_admin)
+    assert len(queued) == 1  # the task is sent once the job is saved
+    assert "en attente" in client.get("/admin/hub/scheduledimport/").content.decode()
