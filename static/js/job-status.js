@@ -1,9 +1,13 @@
-// Follow a report being built by Celery: progress and step, then the download link.
+// Follow a background job (components/job_status.html): progress and step, then the download
+// link or the error. Every value is inserted as text.
 (function () {
   "use strict";
-  const box = document.getElementById("report-status");
-  const step = document.getElementById("report-step");
-  const bar = document.getElementById("report-progress");
+  const box = document.getElementById("job-status");
+  if (!box) return;
+  const step = document.getElementById("job-step");
+  const bar = document.getElementById("job-progress");
+  const download = document.getElementById("job-download");
+  const error = document.getElementById("job-error");
 
   async function poll() {
     const response = await fetch(box.dataset.url, { headers: { Accept: "application/json" } });
@@ -12,12 +16,11 @@
     bar.value = state.progress;
     bar.textContent = state.progress + " %";
     if (state.status === "done") {
-      step.textContent = "Le rapport est prêt.";
-      document.getElementById("report-download").hidden = false;
+      step.textContent = box.dataset.done;
+      download.hidden = false;
     } else if (state.status === "failed") {
-      step.textContent = "La préparation a échoué.";
-      const error = document.getElementById("report-error");
-      error.querySelector("p").textContent = state.error || "La préparation a échoué.";
+      step.textContent = box.dataset.failed;
+      error.querySelector("p").textContent = state.error || box.dataset.failed;
       error.hidden = false;
     } else {
       step.textContent = state.status_label.charAt(0).toUpperCase() + state.status_label.slice(1) +
@@ -25,10 +28,10 @@
       window.setTimeout(() => poll().catch(() => window.setTimeout(poll, 3000)), 1000);
       return;
     }
-    const refresh = document.getElementById("report-refresh");
+    const refresh = document.getElementById("job-refresh");
     if (refresh) refresh.hidden = true;
   }
 
-  if (!document.getElementById("report-download").hidden || !document.getElementById("report-error").hidden) return;
+  if (!download.hidden || !error.hidden) return;
   poll().catch(() => {});
 })();
