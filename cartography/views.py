@@ -21,23 +21,18 @@ def _selected_departement(request, departements):
     return by_code.get(wanted) or (departements[0] if departements else None)
 
 
-def _typed(request, name: str) -> str:
-    """A query parameter as typed, without NUL characters (PostgreSQL refuses them in text)."""
-    return request.GET.get(name, "").replace("\x00", "").strip()
-
-
 def home(request):
     departements = list(Departement.objects.order_by("code"))
     departement = _selected_departement(request, departements)
-    query = _typed(request, "q")
+    query = request.GET.get("q", "").strip()
     communes = Commune.objects.select_related("epci", "departement")
     if departement:
         communes = communes.filter(departement=departement)
 
     selected = None
     results = []
-    if _typed(request, "commune"):
-        selected = communes.filter(code=_typed(request, "commune")).first()
+    if request.GET.get("commune"):
+        selected = communes.filter(code=request.GET["commune"]).first()
     elif query:
         results = list(communes.search(query).order_by("name")[: MAX_RESULTS + 1])
         exact = [c for c in results if c.code == query.upper() or _same_name(c.name, query)]

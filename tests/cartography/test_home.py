@@ -36,13 +36,6 @@ def test_no_match_says_so(territory_28, client):
     assert "Aucune commune du département ne correspond à « Paris »." in html
 
 
-def test_a_nul_character_in_the_search_is_ignored(territory_28, client):
-    for params in ({"q": "chartres\x00"}, {"commune": "28085\x00"}):
-        response = client.get("/", params)
-        assert response.status_code == 200
-        assert 'id="selected-commune"' in response.content.decode()
-
-
 def test_without_territory_the_page_explains_how_to_load_one(client):
     html = client.get("/").content.decode()
     assert "Aucun territoire n’est encore chargé" in html
