@@ -13,7 +13,6 @@ from equipment.importers.ips import import_ips
 from equipment.importers.schools import import_schools
 from equipment.models import School
 from hub.imports import ImportFileError
-from tests.files import every_row_twice
 
 from .conftest import rewrite, snapshot
 
@@ -169,17 +168,6 @@ def test_the_command_prints_the_report(territory_28, ips_28):
     out = io.StringIO()
     call_command("import_ips", str(ips_28), "--departement", "28", stdout=out)
     assert "Écoles : 234 créé(s), 0 mis à jour, 0 inchangé(s)" in out.getvalue()
-
-
-def test_a_file_with_every_row_twice_is_refused_naming_both_lines(territory_28, ips_28, tmp_path):
-    doubled, rows, repeat = every_row_twice(ips_28, tmp_path)
-
-    with pytest.raises(ImportFileError) as error:
-        import_ips(doubled)
-
-    first_uai = rows[0].split(";")[4]
-    assert f"« {first_uai} 2021-2022 » en double (lignes 2 et {repeat})" in str(error.value)
-    assert not School.objects.exists()
 
 
 def test_a_file_whose_every_row_is_rejected_ends_the_command_in_error(

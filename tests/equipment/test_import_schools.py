@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
+from equipment.importers.ips import import_ips
 from equipment.importers.schools import import_schools
 from equipment.models import Circonscription, School
 from hub.imports import ImportFileError
@@ -257,14 +258,25 @@ def test_the_admin_lists_searches_and_shows_schools(annuaire_2026, admin_client)
     assert admin_client.get("/admin/equipment/circonscription/?q=Fresnes").status_code == 200
 
 
-def test_a_file_with_every_row_twice_is_refused_naming_both_lines(annuaire_2026, tmp_path):
-    doubled, rows, repeat = every_row_twice(annuaire_2026, tmp_path, encoding="utf-8-sig")
+@pytest.mark.parametrize(
+    ("importer", "source", "uai_column", "key"),
+    [
+        (import_schools, "annuaire_2026", 0, "{uai}"),
+        (import_ips, "ips_28", 4, "{uai} 2021-2022"),  # one UAI per rentrée
+    ],
+    ids=["annuaire", "ips"],
+)
+def test_a_file_with_every_row_twice_is_refused_naming_both_lines(
+    request, tmp_path, importer, source, uai_column, key
+):
+    path = request.getfixturevalue(source)
+    doubled, rows, repeat = every_row_twice(path, tmp_path, encoding="utf-8-sig")
 
     with pytest.raises(ImportFileError) as error:
-        import_schools(doubled)
+        importer(doubled)
 
-    uai = rows[0].split(";")[0]
-    assert f"« {uai} » en double (lignes 2 et {repeat})" in str(error.value)
+    shown = key.format(uai=rows[0].split(";")[uai_column])
+    assert f"« {shown} » en double (lignes 2 et {repeat})" in str(error.value)
     assert not School.objects.exists()
 
 
