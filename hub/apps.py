@@ -10,6 +10,7 @@ class HubConfig(AppConfig):
     hub_menu_entries = [MenuEntry("API", "api-docs", order=90)]
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the check of the apps' declarations
         from .models import ScheduledImport
         from .scheduling import unschedule
 

@@ -80,3 +80,20 @@ def test_demo_steps_run_territory_first_and_accounts_after_what_they_need():
     assert functions[-1] == "equipment.demo.load_demo_school_accounts"
     for function in functions:
         import_string(function)  # each declared step exists
+
+
+def test_a_mistyped_declaration_fails_manage_py_check(monkeypatch):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    from hub.registry import Importer
+
+    call_command("check")
+    monkeypatch.setattr(
+        apps.get_app_config("trainings"),
+        "hub_importers",
+        [Importer("sessions", "Sessions", "trainings.importers.import_sessionz")],
+        raising=False,
+    )
+    with pytest.raises(SystemCheckError, match="trainings.importers.import_sessionz"):
+        call_command("check")
