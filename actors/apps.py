@@ -20,3 +20,5 @@ class ActorsConfig(AppConfig):
     hub_importers = [
         Importer("places", "Lieux de médiation numérique", "actors.importers.places.import_places"),
     ]
+    # Shown over the coverage map in the communes without fibre.
+    hub_coverage_overlays = ["actors.overlays.places_in_communes"]
