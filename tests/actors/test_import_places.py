@@ -13,6 +13,7 @@ from actors.exporters import write_csv, write_json
 from actors.importers.places import import_places
 from actors.models import DuplicateCandidate, Offer, Place, PlaceSource, Structure
 from hub.imports import ImportFileError
+from tests.import_helpers import table_indexes
 
 pytestmark = pytest.mark.django_db
 
@@ -316,21 +317,12 @@ def test_an_administrator_settles_look_alikes_in_the_moderation_queue(
 
 @pytest.mark.django_db
 def test_a_large_file_keeps_history_and_indexes(territory_28, places_v1, monkeypatch):
-    from django.db import connection
-
     from actors.importers import places as importer
 
-    def indexes():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename LIKE 'actors_historical%%'"
-            )
-            return sorted(row[0] for row in cursor.fetchall())
-
-    before = indexes()
+    before = table_indexes("actors_historical%")
     monkeypatch.setattr(importer, "BULK_ROWS", 1)  # the fixture counts as a large file
     import_places(places_v1)
-    assert indexes() == before
+    assert table_indexes("actors_historical%") == before
     place = Place.objects.order_by("pk").first()
     assert place.history.get().history_type == "+"
     assert Offer.history.filter(place_id=place.pk).exists()

@@ -10,7 +10,7 @@ from cartography.coverage import Quarter, commune_figures, total
 from cartography.importers.coverage import DEMO_FILES, import_coverage
 from cartography.models import Building, Commune, CoverageSnapshot, EligibilitySnapshot
 from hub.imports import ImportFileError
-from tests.files import every_row_twice
+from tests.import_helpers import every_row_twice, table_indexes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "coverage"
 DEPLOYMENT, TERRITORIES = DEMO_FILES
@@ -262,22 +262,13 @@ def test_the_command_prints_the_report(territory_28, capsys):
 
 @pytest.mark.django_db
 def test_a_large_building_file_rebuilds_the_indexes_it_dropped(territory_28, monkeypatch, client):
-    from django.db import connection
-
     from cartography.importers.coverage import BuildingImport
 
-    def indexes():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'cartography_building'"
-            )
-            return sorted(row[0] for row in cursor.fetchall())
-
-    before = indexes()
+    before = table_indexes("cartography_building")
     monkeypatch.setattr(BuildingImport, "BULK", 1)  # the fixture counts as a large file
     report = import_coverage(FIXTURES / "ipe-chartres-dreux.csv")
     assert "index des immeubles reconstruits" in "\n".join(report.lines())
-    assert indexes() == before and "building_location_gist" in before
+    assert table_indexes("cartography_building") == before and "building_location_gist" in before
     box = client.get("/api/coverage/buildings/", {"bbox": "1.40,48.40,1.55,48.50"}).json()
     assert {f["id"] for f in box["features"]} == {"IMB/28085/X/0001", "IMB/28085/X/0002"}
 

@@ -12,7 +12,7 @@ from equipment.importers.ips import import_ips
 from equipment.importers.schools import import_schools
 from equipment.models import Circonscription, School
 from hub.imports import ImportFileError
-from tests.files import every_row_twice
+from tests.import_helpers import every_row_twice
 
 from .conftest import rewrite, snapshot
 

@@ -1,4 +1,4 @@
-"""Damaged copies of imported files, shared by the importers' tests."""
+"""What the importers' tests share: damaged copies of files, the indexes of a table."""
 
 from pathlib import Path
 
@@ -13,3 +13,12 @@ def every_row_twice(
     doubled = tmp_path / f"double-{source.name}"
     doubled.write_text("\n".join(head + rows + rows) + "\n", encoding=encoding)
     return doubled, rows, preamble + len(rows) + 1
+
+
+def table_indexes(table_like: str) -> list[str]:
+    """The names of the indexes of the tables whose name is LIKE `table_like`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename LIKE %s", [table_like])
+        return sorted(row[0] for row in cursor.fetchall())
