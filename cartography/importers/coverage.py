@@ -639,6 +639,8 @@ class BuildingImport:
     def check(self, cursor) -> None:
         """Reject rows without identifier or readable coordinates; report which system the
         coordinates were read in."""
+        cursor.execute("SELECT count(*) FROM building_stage")
+        self.report.rows_read = cursor.fetchone()[0]
         c = self.columns
         number = NUMBER_SQL
         cursor.execute(

@@ -4,7 +4,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from cartography.coverage import Quarter, commune_figures, total
 from cartography.importers.coverage import DEMO_FILES, import_coverage
@@ -305,3 +305,17 @@ def test_a_ma_connexion_internet_file_with_every_row_twice_is_refused(territory_
     with pytest.raises(ImportFileError, match=rf"en double \(lignes 2 et {repeat}\)"):
         import_coverage(doubled)
     assert not EligibilitySnapshot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_command_fails_when_every_building_is_rejected(territory_28, tmp_path, capsys):
+    text = (FIXTURES / "immeubles-wgs84.csv").read_text(encoding="utf-8")
+    unplaced = tmp_path / "immeubles-sans-coordonnees.csv"
+    unplaced.write_text(
+        text.replace("1.4876,48.4477,", "n/a,n/a,").replace("1.3630,48.7360,", "n/a,n/a,"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=r"Rien n'a été importé des 2 ligne\(s\) lue\(s\)"):
+        call_command("import_coverage", str(unplaced))
+    assert "ligne 2, champ « coordonnées / identifiant »" in capsys.readouterr().out
+    assert not Building.objects.exists()
