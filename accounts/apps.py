@@ -3,6 +3,8 @@ from django.db.models.signals import post_migrate
 
 from hub.registry import DemoLoader, PageUrls
 
+from . import roles
+
 
 def _ensure_role_groups(sender, **kwargs):
     from .services import ensure_role_groups
@@ -17,6 +19,23 @@ class AccountsConfig(AppConfig):
     hub_urls = [PageUrls("comptes/", "accounts.urls")]
     # After the objects the accounts are tied to (territory 10, schools 30).
     hub_demo_loaders = [DemoLoader(90, "accounts.demo.load_demo_accounts")]
+    # Hub administrators hold every permission of the hub's apps; national or per département.
+    hub_roles = [
+        roles.Role(
+            roles.HUB_ADMINS,
+            territories=(roles.NATIONAL, roles.DEPARTEMENT),
+            apps=(
+                "hub",
+                "accounts",
+                "cartography",
+                "actors",
+                "equipment",
+                "trainings",
+                "indicators",
+                "django_celery_beat",
+            ),
+        )
+    ]
 
     def ready(self):
         post_migrate.connect(_ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")

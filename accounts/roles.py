@@ -1,19 +1,50 @@
-"""The role groups of the hub; one source of truth for their names."""
+"""The hub's roles. Each app declares the roles it needs on its AppConfig (`hub_roles = [Role(...)]`
+in its own `apps.py`); `declared()` collects them, so a new app adds a role without editing
+accounts. The names below are shared by several apps (pages, demo accounts, tests) and stay here.
+"""
+
+from dataclasses import dataclass
 
 HUB_ADMINS = "Administrateurs du hub"
 DSDEN_STAFF = "Agents DSDEN"
 PREFECTURE_STAFF = "Agents préfecture"
 MEDIATEURS = "Médiateurs numériques"
+LOCAL_AUTHORITY = "Collectivités territoriales"
 
-ALL = (HUB_ADMINS, DSDEN_STAFF, PREFECTURE_STAFF, MEDIATEURS)
+# Kinds of territory a staff scope covers (see accounts.models.StaffScope).
+NATIONAL = "france"
+DEPARTEMENT = "departement"
+EPCI = "epci"
+COMMUNE = "commune"
+TERRITORY_KINDS = [
+    (NATIONAL, "France entière"),
+    (DEPARTEMENT, "département"),
+    (EPCI, "EPCI (SIREN)"),
+    (COMMUNE, "commune (code INSEE)"),
+]
 
-# Apps whose every permission hub administrators hold.
-ADMINISTERED_APPS = (
-    "accounts",
-    "cartography",
-    "actors",
-    "equipment",
-    "trainings",
-    "indicators",
-    "django_celery_beat",
-)
+
+@dataclass(frozen=True)
+class Role:
+    """A role group. `territories`: the kinds of territory its holders are scoped to (empty: the
+    role is not territorial); `apps`: apps whose every permission the role holds."""
+
+    name: str
+    territories: tuple[str, ...] = ()
+    apps: tuple[str, ...] = ()
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.territories)
+
+
+def declared() -> dict[str, Role]:
+    """Every role declared by the installed apps, by name (INSTALLED_APPS order)."""
+    from hub.registry import collect
+
+    return {role.name: role for role in collect("hub_roles")}
+
+
+def scoped_choices() -> list[tuple[str, str]]:
+    """The territorial roles, as choices of a staff scope."""
+    return [(name, name) for name, role in declared().items() if role.scoped]

@@ -1,4 +1,4 @@
-"""Role groups and their permissions, kept in step with the code."""
+"""Role groups and their permissions, kept in step with the roles the apps declare."""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -6,16 +6,31 @@ from . import roles
 
 
 def ensure_role_groups() -> dict[str, Group]:
-    """Create the role groups if missing and give hub administrators every hub permission."""
-    groups = {name: Group.objects.get_or_create(name=name)[0] for name in roles.ALL}
-    admin_perms = Permission.objects.filter(content_type__app_label__in=roles.ADMINISTERED_APPS)
-    groups[roles.HUB_ADMINS].permissions.set(admin_perms)
+    """Create the declared role groups if missing and give each the permissions of its apps."""
+    groups = {}
+    for name, role in roles.declared().items():
+        groups[name] = Group.objects.get_or_create(name=name)[0]
+        if role.apps:
+            permissions = Permission.objects.filter(content_type__app_label__in=role.apps)
+            groups[name].permissions.set(permissions)
     return groups
 
 
-def make_hub_admin(user) -> None:
-    """Hub administrators reach the Django admin through the group's permissions."""
-    groups = ensure_role_groups()
+def grant(user, role: str, *territories: tuple[str, str]) -> None:
+    """Give `user` a role over territories, e.g. grant(u, DSDEN_STAFF, ("departement", "28"));
+    a territorial role without territory sees nothing."""
+    from .models import StaffScope
+
+    user.groups.add(ensure_role_groups()[role])
+    for kind, code in territories:
+        StaffScope.objects.get_or_create(user=user, role=role, kind=kind, code=code)
+    for cached in ("_hub_role_names", "_hub_scopes"):
+        user.__dict__.pop(cached, None)
+
+
+def make_hub_admin(user, *territories: tuple[str, str]) -> None:
+    """Hub administrators reach the Django admin through the group's permissions; national
+    unless territories are given."""
     user.is_staff = True
     user.save(update_fields=["is_staff"])
-    user.groups.add(groups[roles.HUB_ADMINS])
+    grant(user, roles.HUB_ADMINS, *(territories or [(roles.NATIONAL, "")]))

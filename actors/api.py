@@ -97,7 +97,9 @@ class CanEditPlace(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or request.user.is_authenticated
 
     def has_object_permission(self, request, view, obj):
-        return request.method in permissions.SAFE_METHODS or obj.can_edit(request.user)
+        return request.method in permissions.SAFE_METHODS or request.user.has_perm(
+            "actors.edit_place", obj
+        )
 
 
 class PlaceFeatureSerializer(GeoFeatureModelSerializer):

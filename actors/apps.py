@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from accounts import roles
 from hub.registry import ApiRoute, DemoLoader, Importer, MenuEntry, PageUrls
 
 
@@ -22,3 +23,5 @@ class ActorsConfig(AppConfig):
     ]
     # Shown over the coverage map in the communes without fibre.
     hub_coverage_overlays = ["actors.overlays.places_in_communes"]
+    # Médiateurs keep their structures' listings; their rights come from their memberships.
+    hub_roles = [roles.Role(roles.MEDIATEURS)]

@@ -31,6 +31,17 @@ def text_list(verbose_name, values=None):
     return ArrayField(base, verbose_name=verbose_name, default=list, blank=True)
 
 
+class StructureQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """The structures whose listing `user` keeps: all for hub administrators, else those
+        where they are an active member (see actors/rules.py)."""
+        from .rules import active_memberships, is_hub_admin
+
+        if is_hub_admin(user):
+            return self
+        return self.filter(pk__in=list(active_memberships(user)))
+
+
 class Structure(models.Model):
     """An organisation (identified by SIRET or RNA) that runs places of digital inclusion."""
 
@@ -55,6 +66,8 @@ class Structure(models.Model):
     )
     history = HistoricalRecords()
 
+    objects = StructureQuerySet.as_manager()
+
     class Meta:
         verbose_name = "structure"
         ordering = ["name"]
@@ -65,24 +78,6 @@ class Structure(models.Model):
     def has_admin(self) -> bool:
         return self.memberships.filter(
             role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
-        ).exists()
-
-    # Members (active) and hub administrators edit a structure's listing; nobody else.
-    def can_edit(self, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        if getattr(user, "is_hub_admin", False):
-            return True
-        return self.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
-
-    # A structure's active admins decide on its members, once it has one; before, hub admins.
-    def can_manage_members(self, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        if getattr(user, "is_hub_admin", False):
-            return True
-        return self.memberships.filter(
-            user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
         ).exists()
 
 
@@ -119,12 +114,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.structure} ({self.get_role_display()}, {self.get_status_display()})"
-
-    # Who may approve: the structure's admins, or hub admins while it has no admin.
-    def can_decide(self, user) -> bool:
-        if getattr(user, "is_hub_admin", False):
-            return True
-        return self.structure.has_admin() and self.structure.can_manage_members(user)
 
     def decide(self, user, approve: bool) -> None:
         self.status = self.Status.ACTIVE if approve else self.Status.REFUSED
@@ -284,9 +273,6 @@ class Place(models.Model):
     @property
     def is_itinerant(self) -> bool:
         return "Itinérant" in self.itinerance
-
-    def can_edit(self, user) -> bool:
-        return self.structure.can_edit(user)
 
     def replace_offers(self, services: list[str], shared: dict) -> bool:
         """Make the offers one per service, each with the `shared` lists (publics, fees…);

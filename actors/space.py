@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from accounts.rules import require
 
 from .forms import (
     ClaimForm,
@@ -29,7 +30,7 @@ def decidable_requests(user):
     pending = Membership.objects.filter(status=Membership.Status.PENDING).select_related(
         "structure", "user"
     )
-    return [m for m in pending if m.can_decide(user)]
+    return [m for m in pending if user.has_perm("actors.decide_membership", m)]
 
 
 @login_required
@@ -38,7 +39,7 @@ def my_space(request):
         request.user.memberships.select_related("structure").order_by("structure__name")
     )
     for membership in memberships:
-        membership.can_invite = membership.structure.can_manage_members(request.user)
+        membership.can_invite = request.user.has_perm("actors.manage_members", membership)
     active = [m.structure_id for m in memberships if m.status == Membership.Status.ACTIVE]
     places = Place.objects.filter(structure__in=active).select_related("commune", "structure")
     if request.user.is_hub_admin:
@@ -88,8 +89,7 @@ def claim(request):
 @require_POST
 def decide(request, pk):
     membership = get_object_or_404(Membership, pk=pk, status=Membership.Status.PENDING)
-    if not membership.can_decide(request.user):
-        raise PermissionDenied
+    require(request.user, "actors.decide_membership", membership)
     approve = request.POST.get("decision") == "approve"
     membership.decide(request.user, approve)
     verb = "acceptée" if approve else "refusée"
@@ -101,8 +101,7 @@ def decide(request, pk):
 
 def _editable_place(request, pk) -> Place:
     place = get_object_or_404(Place.objects.select_related("structure", "commune"), pk=pk)
-    if not place.can_edit(request.user):
-        raise PermissionDenied
+    require(request.user, "actors.edit_place", place)
     return place
 
 
@@ -177,8 +176,7 @@ def place_history(request, pk):
 @login_required
 def invite(request, pk):
     structure = get_object_or_404(Structure, pk=pk)
-    if not structure.can_manage_members(request.user):
-        raise PermissionDenied
+    require(request.user, "actors.manage_members", structure)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         invitation = form.save(structure, request.user)
@@ -218,8 +216,7 @@ def accept(request, token):
 def new_place(request, pk):
     """A member adds a place to their structure."""
     structure = get_object_or_404(Structure, pk=pk)
-    if not structure.can_edit(request.user):
-        raise PermissionDenied
+    require(request.user, "actors.edit_structure", structure)
     data = request.POST if request.method == "POST" else None
     where = NewPlaceForm(data, prefix="where")
     form = PlaceForm(data, prefix="place")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from accounts import roles
 from hub.registry import ApiRoute, DemoLoader, Importer, MenuEntry, PageUrls
 
 
@@ -29,3 +30,5 @@ class CartographyConfig(AppConfig):
     hub_importers = [
         Importer("coverage", "Couverture ARCEP", "cartography.importers.coverage.import_coverage"),
     ]
+    # Préfecture staff follow fibre coverage and ask for reports in their départements.
+    hub_roles = [roles.Role(roles.PREFECTURE_STAFF, territories=(roles.DEPARTEMENT,))]

@@ -3,14 +3,13 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts import roles
+from accounts.rules import require
 
 from .coverage import (
     BUILDING_COLOURS,
@@ -24,9 +23,8 @@ from .coverage import (
 )
 from .models import EPCI, BuildingState, CoverageReport, Departement
 from .reports import FORMATS, ReportScope, ScopeError
+from .rules import report_departements
 from .views import _selected_departement
-
-REPORT_ROLES = (roles.PREFECTURE_STAFF, roles.DSDEN_STAFF, roles.HUB_ADMINS)
 
 
 def _quarter(text: str, quarters: list[Quarter]) -> Quarter | None:
@@ -56,7 +54,6 @@ def coverage_map(request):
         "quarter": quarter,
         "classes": RATE_CLASSES,
         "no_data_colour": NO_DATA_COLOUR,
-        "can_report": _can_report(request.user),
     }
     if departement and quarter:
         communes = commune_figures(codes, quarter)
@@ -75,12 +72,6 @@ def coverage_map(request):
             "hasTiles": bool(settings.LEAFLET_CONFIG["TILES"]),
         }
     return render(request, "cartography/coverage_map.html", context)
-
-
-def _can_report(user) -> bool:
-    return user.is_authenticated and (
-        user.is_hub_admin or any(user.has_role(role) for role in REPORT_ROLES)
-    )
 
 
 class ReportForm(forms.Form):
@@ -109,12 +100,20 @@ class ReportForm(forms.Form):
         initial="pdf",
     )
 
-    def __init__(self, *args, departement=None, **kwargs):
+    def __init__(self, *args, departement=None, allowed=None, **kwargs):
+        """`allowed`: the départements the user may report on (None: all of France); only
+        territories within them are offered and accepted."""
         super().__init__(*args, **kwargs)
+        self.allowed = allowed
+        departements = Departement.objects.order_by("code")
+        if allowed is not None:
+            departements = departements.filter(code__in=allowed)
         self.fields["departement"].choices = [
-            (d.code, f"{d.name} ({d.code})") for d in Departement.objects.order_by("code")
+            (d.code, f"{d.name} ({d.code})") for d in departements
         ]
         epcis = EPCI.objects.all()
+        if allowed is not None:
+            epcis = epcis.filter(communes__departement__code__in=allowed).distinct()
         if departement:
             self.fields["departement"].initial = departement.code
             epcis = epcis.in_departement(departement.code)
@@ -135,15 +134,39 @@ class ReportForm(forms.Form):
             self.scope = ReportScope.from_parameters(parameters)
         except ScopeError as exc:
             self.add_error(territory if territory != "departement" else "period", str(exc))
+            return data
+        outside = self._outside(self.scope.codes)
+        if outside:
+            self.add_error(
+                territory,
+                f"hors de votre périmètre : {', '.join(outside[:5])}"
+                + (" …" if len(outside) > 5 else ""),
+            )
         return data
+
+    def _outside(self, codes: list[str]) -> list[str]:
+        """The communes of `codes` outside the user's départements."""
+        if self.allowed is None:
+            return []
+        from .models import Commune
+
+        inside = Commune.objects.filter(code__in=codes, departement__code__in=self.allowed)
+        return sorted(set(codes) - set(inside.values_list("code", flat=True)))
 
 
 @login_required
 def report_form(request):
-    if not _can_report(request.user):
-        raise PermissionDenied("Les rapports sont réservés aux agents de la préfecture et DSDEN.")
-    departement = _selected_departement(request, list(Departement.objects.order_by("code")))
-    form = ReportForm(request.POST or None, departement=departement)
+    require(
+        request.user,
+        "cartography.request_report",
+        message="Les rapports sont réservés aux agents de la préfecture et DSDEN.",
+    )
+    allowed = report_departements(request.user)
+    departements = Departement.objects.order_by("code")
+    if allowed is not None:
+        departements = departements.filter(code__in=allowed)
+    departement = _selected_departement(request, list(departements))
+    form = ReportForm(request.POST or None, departement=departement, allowed=allowed)
     if request.method == "POST" and form.is_valid():
         report = CoverageReport.request(
             request.user,
@@ -154,7 +177,9 @@ def report_form(request):
 
         transaction.on_commit(lambda: build_coverage_report.delay(report.pk))
         return redirect("coverage-report", pk=report.pk)
-    reports = CoverageReport.objects.filter(job__requested_by=request.user)[:10]
+    reports = CoverageReport.objects.visible_to(request.user).filter(
+        job__requested_by=request.user
+    )[:10]
     return render(
         request,
         "cartography/coverage_report_form.html",
@@ -163,10 +188,8 @@ def report_form(request):
 
 
 def _own_report(request, pk) -> CoverageReport:
-    report = get_object_or_404(CoverageReport, pk=pk)
-    if not (request.user.is_hub_admin or report.job.requested_by_id == request.user.pk):
-        raise Http404("rapport inconnu")
-    return report
+    """The report, if the user follows it (see `CoverageReport.objects.visible_to`); else 404."""
+    return get_object_or_404(CoverageReport.objects.visible_to(request.user), pk=pk)
 
 
 @login_required

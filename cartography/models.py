@@ -282,12 +282,31 @@ class Building(models.Model):
         return self.identifier
 
 
+class CoverageReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The reports `user` follows and downloads: their own (every one, for hub
+        administrators) whose communes all lie within the départements their préfecture, DSDEN
+        or administrator roles cover. Outside answers 404."""
+        from accounts import roles
+        from accounts.rules import is_hub_admin, territory
+
+        if not user.is_authenticated:
+            return self.none()
+        area = territory(user, roles.HUB_ADMINS, roles.PREFECTURE_STAFF, roles.DSDEN_STAFF)
+        mine = self if is_hub_admin(user) else self.filter(job__requested_by=user)
+        if area.national or not area:
+            return mine if area.national else self.none()
+        return mine.filter(pk__in=[r.pk for r in mine if r.within(area.departements)])
+
+
 class CoverageReport(models.Model):
     """A préfecture coverage report: what was asked; its `job` builds it (state, progress, file)."""
 
     job = models.OneToOneField("hub.Job", models.CASCADE, related_name="coverage_report")
     parameters = models.JSONField("territoire, trimestre et format")
     title = models.CharField("titre", max_length=300, blank=True)
+
+    objects = CoverageReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "rapport de couverture"
@@ -304,3 +323,16 @@ class CoverageReport(models.Model):
 
         job = Job.objects.create(kind="coverage_report", title=title, requested_by=user)
         return cls.objects.create(job=job, parameters=parameters, title=title)
+
+    def within(self, departements) -> bool:
+        """Whether every commune of the report lies in `departements`."""
+        asked = self.parameters
+        if asked.get("departement"):
+            return asked["departement"] in departements
+        communes = Commune.objects.filter(
+            Q(epci__siren=asked["epci"])
+            if asked.get("epci")
+            else Q(code__in=asked.get("communes") or [])
+        )
+        found = set(communes.values_list("departement__code", flat=True))
+        return bool(found) and found <= set(departements)

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from accounts import roles
 from hub.registry import DemoLoader, Importer, MenuEntry, PageUrls
 
 
@@ -22,6 +23,14 @@ class EquipmentConfig(AppConfig):
         Importer("ips", "IPS des écoles", "equipment.importers.ips.import_ips"),
     ]
     hub_coverage_overlays = ["equipment.overlays.schools_in_communes"]
+    # DSDEN staff follow the schools of their départements; local authorities, funders of
+    # school equipment, read the figures and deployments of the schools of their territory.
+    hub_roles = [
+        roles.Role(roles.DSDEN_STAFF, territories=(roles.DEPARTEMENT,)),
+        roles.Role(
+            roles.LOCAL_AUTHORITY, territories=(roles.COMMUNE, roles.EPCI, roles.DEPARTEMENT)
+        ),
+    ]
 
     def ready(self):
         from . import signals  # noqa: F401 - connects the maturity receivers

@@ -30,7 +30,6 @@ from .models import (
     School,
     SchoolDirector,
 )
-from .rights import schools_for
 
 SHEET = "Recensement"
 CODES_SHEET = "Codes"
@@ -264,7 +263,7 @@ def read_census_upload(
     allowed = {
         s.uai: s
         for s in asked_schools(campaign, circonscription).filter(
-            pk__in=schools_for(user).values("pk")
+            pk__in=School.objects.answerable_by(user).values("pk")
         )
     }
     result, seen = CensusRows(), {}
@@ -466,8 +465,12 @@ def campaign_progress(campaign: Campaign, circonscriptions) -> list[dict]:
     ]
 
 
-def unanswered_schools(campaign: Campaign, circonscription: Circonscription | None = None):
-    return asked_schools(campaign, circonscription).exclude(census_answers__campaign=campaign)
+def unanswered_schools(campaign: Campaign, circonscription: Circonscription | None, user):
+    """The asked schools, among those `user` answers for, that have not answered."""
+    asked = asked_schools(campaign, circonscription).filter(
+        pk__in=School.objects.answerable_by(user).values("pk")
+    )
+    return asked.exclude(census_answers__campaign=campaign)
 
 
 # --- Reminders ---------------------------------------------------------------------------------
@@ -477,15 +480,14 @@ def _reminder_key(campaign_id: int, circonscription_id: int | None) -> str:
     return f"equipment:census-reminder:{campaign_id}:{circonscription_id or 'all'}"
 
 
-def send_census_reminders(
-    campaign: Campaign, circonscription: Circonscription | None = None
-) -> int:
-    """E-mail the directors of the asked schools that have not answered, one e-mail per person
-    listing their schools; returns the number of e-mails. When and how many is kept in the cache
+def send_census_reminders(campaign: Campaign, circonscription: Circonscription | None, user) -> int:
+    """On behalf of `user`, e-mail the directors of the asked schools within their scope that
+    have not answered, one e-mail per person listing their schools; returns the number of
+    e-mails. When and how many is kept in the cache
     for the progress page (a note, not a record: a cache flush forgets it)."""
     directors = (
         SchoolDirector.objects.filter(
-            school__in=unanswered_schools(campaign, circonscription), user__is_active=True
+            school__in=unanswered_schools(campaign, circonscription, user), user__is_active=True
         )
         .exclude(user__email="")
         .select_related("user", "school")

@@ -2,9 +2,9 @@
 (/ecoles/deploiements/) and devices lent to families from the pools of schools and structures
 (/ecoles/prets/).
 
-Rights come from `equipment.rights` (schools) and `Structure.can_edit` (structures). Someone
-with nothing to follow gets a 403; an object outside their perimeter is a 404, whatever the
-role, so that its existence is not revealed.
+Rights come from `equipment/rules.py`; what each person reaches from the models' `visible_to`.
+Someone with nothing to follow gets a 403; an object outside their perimeter is a 404, whatever
+the role, so that its existence is not revealed. Local authorities read deployments only.
 """
 
 import csv
@@ -12,7 +12,6 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
@@ -22,10 +21,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.rules import require
 from actors.models import Structure
 
-from .models import Circonscription, Deployment, Loan, LoanPool
-from .rights import has_school_access, is_dsden, schools_for
+from .models import Circonscription, Deployment, Loan, LoanPool, School
 
 PAGE_SIZE = 25
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,12 +36,14 @@ Status = Deployment.Status
 
 
 def _schools(user):
-    """The schools whose deployments `user` follows; 403 for someone who follows none."""
-    if not (is_dsden(user) or has_school_access(user)):
-        raise PermissionDenied(
-            "Le suivi des déploiements est réservé à la DSDEN, aux ERUN et aux directions d'école."
-        )
-    return schools_for(user)
+    """The schools whose deployments `user` reads; 403 for someone who follows none."""
+    require(
+        user,
+        "equipment.read_deployments",
+        message="Le suivi des déploiements est réservé à la DSDEN, aux ERUN, aux directions "
+        "d'école et aux collectivités.",
+    )
+    return School.objects.visible_to(user)
 
 
 class DeploymentFilterForm(forms.Form):
@@ -154,7 +155,7 @@ def _listed(request):
     """The filter form, and the deployments the user may see, filtered and sorted as asked."""
     schools = _schools(request.user)
     form = DeploymentFilterForm(request.GET or None, schools=schools)
-    deployments = form.apply(Deployment.objects.filter(school__in=schools))
+    deployments = form.apply(Deployment.objects.visible_to(request.user))
     ordered, sort = _sorted(deployments, request.GET.get("tri", DEFAULT_SORT))
     return form, deployments, ordered, sort
 
@@ -284,12 +285,25 @@ class DeploymentForm(forms.ModelForm):
 @login_required
 def deployment_form(request, pk=None):
     """Add a deployment to one of the user's schools, or edit one (status and dates)."""
-    schools = _schools(request.user)
+    _schools(request.user)
     deployment = None
     if pk is not None:
         deployment = get_object_or_404(
-            Deployment.objects.filter(school__in=schools).select_related("school"), pk=pk
+            Deployment.objects.visible_to(request.user).select_related("school"), pk=pk
         )
+    require(
+        request.user,
+        "equipment.record_deployments",
+        message="Vous consultez les déploiements de votre territoire sans les modifier.",
+    )
+    if deployment is not None:
+        require(
+            request.user,
+            "equipment.answer_census",
+            deployment.school,
+            "Vous consultez ce déploiement sans pouvoir le modifier.",
+        )
+    schools = School.objects.answerable_by(request.user)
     form = DeploymentForm(request.POST or None, instance=deployment, schools=schools)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
@@ -315,29 +329,20 @@ def deployment_form(request, pk=None):
 # --- Family loans -----------------------------------------------------------------------------
 
 
-def _structures(user):
-    """The structures whose pools `user` manages: `Structure.can_edit` decides for each of
-    theirs; DSDEN staff and hub administrators follow them all."""
-    if is_dsden(user):
-        return Structure.objects.all()
-    theirs = Structure.objects.filter(memberships__user=user).distinct()
-    return Structure.objects.filter(pk__in=[s.pk for s in theirs if s.can_edit(user)])
-
-
 class LoanScope:
     """What a user manages for loans: schools, structures and the pools they own."""
 
     def __init__(self, user):
-        self.schools = schools_for(user)
-        self.structures = _structures(user)
-        if not (is_dsden(user) or self.schools.exists() or self.structures.exists()):
-            raise PermissionDenied(
-                "Les prêts sont gérés par les écoles, leurs ERUN, la DSDEN "
-                "et les structures de médiation numérique."
-            )
-        self.pools = LoanPool.objects.filter(
-            Q(school__in=self.schools) | Q(structure__in=self.structures)
+        require(
+            user,
+            "equipment.manage_loans",
+            message="Les prêts sont gérés par les écoles, leurs ERUN, la DSDEN "
+            "et les structures de médiation numérique.",
         )
+        self.schools = School.objects.answerable_by(user)
+        self.structures = Structure.objects.editable_by(user)
+        self.pools = LoanPool.objects.visible_to(user)
+        self.loans = Loan.objects.visible_to(user)
 
     def pool(self, pk) -> LoanPool:
         return get_object_or_404(
@@ -345,9 +350,7 @@ class LoanScope:
         )
 
     def loan(self, pk) -> Loan:
-        return get_object_or_404(
-            Loan.objects.filter(pool__in=self.pools).select_related("pool"), pk=pk
-        )
+        return get_object_or_404(self.loans.select_related("pool"), pk=pk)
 
 
 def with_availability(pools):
@@ -387,7 +390,7 @@ def loans(request):
         {
             "title": "Prêts de matériel aux familles",
             "pools": pools,
-            "overdue": Loan.objects.overdue().filter(pool__in=scope.pools).count(),
+            "overdue": scope.loans.overdue().count(),
         },
     )
 
@@ -589,7 +592,7 @@ def loans_overdue(request):
     """Loans past their due date and not returned, across the pools the user manages."""
     scope = LoanScope(request.user)
     today = timezone.localdate()
-    overdue = Loan.objects.overdue(today).filter(pool__in=scope.pools)
+    overdue = scope.loans.overdue(today)
     loans = overdue.select_related("pool__school", "pool__structure").order_by("due_on", "pk")
     return render(
         request,

@@ -7,11 +7,30 @@ from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import MinValueValidator, RegexValidator
 from simple_history.models import HistoricalRecords
 
+from accounts import roles
+from accounts.rules import territory
 from cartography.models import Commune
 
 uai_validator = RegexValidator(
     r"^\d{7}[A-Z]$", "Un UAI compte 7 chiffres suivis d'une lettre, par ex. 0280123A."
 )
+
+
+def _within(queryset, user, mine):
+    """`queryset` filtered by the Q `mine` (a subquery: its joins never duplicate rows)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(pk__in=queryset.model.objects.filter(mine).values("pk"))
+
+
+class CirconscriptionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The circonscriptions whose census `user` follows: DSDEN staff and hub administrators
+        in their départements, an ERUN theirs."""
+        area = territory(user, roles.HUB_ADMINS, roles.DSDEN_STAFF)
+        if area.national:
+            return self
+        return _within(self, user, area.q("departement_code") | models.Q(referents__user=user))
 
 
 class Circonscription(models.Model):
@@ -24,6 +43,8 @@ class Circonscription(models.Model):
     code = models.CharField("code", max_length=10, blank=True)
     name = models.CharField("nom", max_length=200)
     departement_code = models.CharField("département", max_length=3)
+
+    objects = CirconscriptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "circonscription"
@@ -45,6 +66,27 @@ class SchoolQuerySet(models.QuerySet):
     def primary(self):
         """Écoles maternelles, élémentaires and primaires (the premier degré)."""
         return self.filter(kind__in=School.PRIMARY_KINDS)
+
+    def visible_to(self, user):
+        """The schools whose census figures and deployments `user` may read: within the
+        territory of their DSDEN, hub administrator or local authority roles, in their
+        circonscriptions as ERUN, their own as director. Pages, API, exports and tasks all use
+        it; a school outside answers 404."""
+        return self._scoped(user, roles.HUB_ADMINS, roles.DSDEN_STAFF, roles.LOCAL_AUTHORITY)
+
+    def answerable_by(self, user):
+        """The schools whose census `user` may answer and whose equipment they follow: the same
+        people, but local authorities only read."""
+        return self._scoped(user, roles.HUB_ADMINS, roles.DSDEN_STAFF)
+
+    def _scoped(self, user, *staff_roles):
+        area = territory(user, *staff_roles)
+        if area.national:
+            return self
+        mine = area.q("departement_code", "commune__epci__siren", "commune__code")
+        if user.is_authenticated:
+            mine |= models.Q(directors__user=user) | models.Q(circonscription__referents__user=user)
+        return _within(self, user, mine)
 
 
 class School(models.Model):
@@ -271,6 +313,12 @@ NATIONAL_REFERENCE = {
 }
 
 
+class CensusAnswerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The answers of the schools `user` may read."""
+        return self.filter(school__in=School.objects.visible_to(user))
+
+
 class CensusAnswer(models.Model):
     """One school's answer to one campaign; edits are kept in its history."""
 
@@ -351,6 +399,8 @@ class CensusAnswer(models.Model):
     created_at = models.DateTimeField("répondu le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     history = HistoricalRecords(excluded_fields=["level", "level_reasons", "updated_at"])
+
+    objects = CensusAnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = "réponse au recensement"
@@ -455,6 +505,16 @@ class MaturityCriterion(models.Model):
 # --- Deployments and family loans -------------------------------------------------------------
 
 
+class DeploymentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The deployments of the schools `user` may read (local authorities included)."""
+        return self.filter(school__in=School.objects.visible_to(user))
+
+    def editable_by(self, user):
+        """The deployments `user` records and moves along."""
+        return self.filter(school__in=School.objects.answerable_by(user))
+
+
 class Deployment(models.Model):
     """Equipment ordered for a school, followed until it is installed."""
 
@@ -483,6 +543,8 @@ class Deployment(models.Model):
     note = models.CharField("remarque", max_length=200, blank=True)
     history = HistoricalRecords()
 
+    objects = DeploymentQuerySet.as_manager()
+
     class Meta:
         verbose_name = "déploiement d'équipement"
         verbose_name_plural = "déploiements d'équipement"
@@ -507,6 +569,24 @@ class Deployment(models.Model):
             raise ValidationError(errors)
 
 
+class LoanPoolQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The pools `user` manages: those of the schools they answer for and of the structures
+        they edit (DSDEN staff: the structures with a place in their départements)."""
+        from actors.models import Structure
+
+        schools = School.objects.answerable_by(user)
+        structures = Structure.objects.editable_by(user)
+        area = territory(user, roles.DSDEN_STAFF)
+        if area:
+            structures = structures | Structure.objects.filter(
+                pk__in=Structure.objects.filter(
+                    area.q("places__commune__departement__code")
+                ).values("pk")
+            )
+        return self.filter(models.Q(school__in=schools) | models.Q(structure__in=structures))
+
+
 class LoanPool(models.Model):
     """Devices a school or a structure lends to families."""
 
@@ -525,6 +605,8 @@ class LoanPool(models.Model):
     )
     kind = models.CharField("matériel", max_length=10, choices=Kind.choices)
     quantity = models.PositiveIntegerField("nombre d'appareils")
+
+    objects = LoanPoolQuerySet.as_manager()
 
     class Meta:
         verbose_name = "parc de prêt"
@@ -549,6 +631,10 @@ class LoanQuerySet(models.QuerySet):
         from django.utils import timezone
 
         return self.current().filter(due_on__lt=today or timezone.localdate())
+
+    def visible_to(self, user):
+        """The loans of the pools `user` manages."""
+        return self.filter(pool__in=LoanPool.objects.visible_to(user))
 
 
 class Loan(models.Model):

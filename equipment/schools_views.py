@@ -4,26 +4,29 @@ opening a campaign, and the public per-commune aggregates."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.rules import require
+
 from . import gaps
 from .forms import CampaignForm, CensusAnswerForm
 from .models import DEVICE_KINDS, NATIONAL_REFERENCE, Campaign, CensusAnswer, MaturityLevel, School
-from .rights import can_see_school, circonscriptions_for, is_dsden, schools_for
 
 PAGE_SIZE = 50
 
 
 def _visible_schools(request):
-    schools = schools_for(request.user)
-    if not schools.exists():
-        raise PermissionDenied("Ces pages sont réservées à la DSDEN, aux ERUN et aux directions.")
-    return schools
+    require(
+        request.user,
+        "equipment.access_schools",
+        message="Ces pages sont réservées à la DSDEN, aux ERUN, aux directions d'école "
+        "et aux collectivités.",
+    )
+    return School.objects.visible_to(request.user)
 
 
 def _filtered(request):
@@ -79,8 +82,6 @@ def schools_map(request):
             "query": query.urlencode(),
             "answered": answered,
             "legend": _legend(mode),
-            "can_open_campaign": is_dsden(request.user),
-            "follows_circonscriptions": circonscriptions_for(request.user).exists(),
             "map_config": {
                 "url": f"{reverse('equipment-schools-geojson')}?{query.urlencode()}",
                 "communesUrl": f"{reverse('commune-list')}?departement={settings.HUB_DEFAULT_DEPARTEMENT}",
@@ -157,10 +158,9 @@ FORMAT_TYPES = {
 
 
 def _school_or_404(request, uai) -> School:
-    school = get_object_or_404(School.objects.select_related("commune", "circonscription"), uai=uai)
-    if not can_see_school(request.user, school):
-        raise PermissionDenied("Cette école n'est pas dans votre périmètre.")
-    return school
+    """The school, if in the user's view; 404 otherwise, whatever the role."""
+    schools = School.objects.visible_to(request.user).select_related("commune", "circonscription")
+    return get_object_or_404(schools, uai=uai)
 
 
 @login_required
@@ -208,6 +208,12 @@ def school_detail(request, uai):
 @login_required
 def census_form(request, uai, campaign):
     school = _school_or_404(request, uai)
+    require(
+        request.user,
+        "equipment.answer_census",
+        school,
+        "Vous pouvez consulter les réponses de cette école, pas y répondre.",
+    )
     campaign = get_object_or_404(Campaign, pk=campaign)
     if school.kind not in campaign.kinds:
         raise Http404("Cette campagne n'interroge pas ce type d'établissement.")
@@ -237,8 +243,11 @@ def census_form(request, uai, campaign):
 
 @login_required
 def campaign_new(request):
-    if not is_dsden(request.user):
-        raise PermissionDenied("L'ouverture d'une campagne est réservée à la DSDEN.")
+    require(
+        request.user,
+        "equipment.open_campaign",
+        message="L'ouverture d'une campagne est réservée à la DSDEN.",
+    )
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)

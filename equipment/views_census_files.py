@@ -4,7 +4,6 @@ the spreadsheet to fill offline and its upload, reminders to the directors."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
 from django.db import transaction
 from django.http import HttpResponse
@@ -12,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from accounts.rules import require
 from hub.imports import Counts
 
 from . import census_files
-from .models import Campaign, Circonscription
-from .rights import circonscriptions_for, is_dsden
+from .models import Campaign, Circonscription, School
 from .tasks import remind_census
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,20 +23,19 @@ MAX_UPLOAD_MB = 5
 
 
 def _visible_circonscriptions(request):
-    circonscriptions = circonscriptions_for(request.user)
-    if not circonscriptions.exists():
-        raise PermissionDenied("Le suivi du recensement est réservé à la DSDEN et aux ERUN.")
-    return circonscriptions
+    require(
+        request.user,
+        "equipment.follow_census",
+        message="Le suivi du recensement est réservé à la DSDEN et aux ERUN.",
+    )
+    return Circonscription.objects.visible_to(request.user)
 
 
 def _scope(request, campaign: int, circonscription: int) -> tuple[Campaign, Circonscription]:
-    """The campaign and the circonscription, if the user follows it; 403 otherwise."""
+    """The campaign and the circonscription, if the user follows it; 404 otherwise."""
     visible = _visible_circonscriptions(request)
     campaign = get_object_or_404(Campaign, pk=campaign)
-    circonscription = get_object_or_404(Circonscription, pk=circonscription)
-    if not visible.filter(pk=circonscription.pk).exists():
-        raise PermissionDenied("Cette circonscription n'est pas dans votre périmètre.")
-    return campaign, circonscription
+    return campaign, get_object_or_404(visible, pk=circonscription)
 
 
 def _plural(n: int, singular: str, plural: str) -> str:
@@ -55,7 +53,7 @@ def campaign_overview(request, campaign):
     campaign = get_object_or_404(Campaign, pk=campaign)
     rows = census_files.campaign_progress(campaign, circonscriptions)
     asked, answered = sum(r["asked"] for r in rows), sum(r["answered"] for r in rows)
-    dsden = is_dsden(request.user)
+    dsden = request.user.has_perm("equipment.remind_all")
     return render(
         request,
         "equipment/census_files/campaign.html",
@@ -68,7 +66,11 @@ def campaign_overview(request, campaign):
             "sentence": _answered_sentence(answered, asked),
             "can_remind_all": dsden,
             "last_reminder": census_files.last_reminder(campaign) if dsden else None,
-            "unassigned": campaign.schools().filter(circonscription=None).count() if dsden else 0,
+            "unassigned": campaign.schools()
+            .filter(circonscription=None, pk__in=School.objects.visible_to(request.user))
+            .count()
+            if dsden
+            else 0,
         },
     )
 
@@ -176,7 +178,7 @@ def census_upload(request, campaign, circonscription):
 @require_POST
 def remind(request, campaign, circonscription):
     campaign, circonscription = _scope(request, campaign, circonscription)
-    schools = census_files.unanswered_schools(campaign, circonscription).count()
+    schools = census_files.unanswered_schools(campaign, circonscription, request.user).count()
     _queue_reminder(request, campaign, circonscription, schools)
     return redirect(
         "equipment-census-progress", campaign=campaign.pk, circonscription=circonscription.pk
@@ -186,10 +188,14 @@ def remind(request, campaign, circonscription):
 @login_required
 @require_POST
 def remind_all(request, campaign):
-    if not is_dsden(request.user):
-        raise PermissionDenied("La relance de toutes les circonscriptions est réservée à la DSDEN.")
+    require(
+        request.user,
+        "equipment.remind_all",
+        message="La relance de toutes les circonscriptions est réservée à la DSDEN.",
+    )
     campaign = get_object_or_404(Campaign, pk=campaign)
-    _queue_reminder(request, campaign, None, census_files.unanswered_schools(campaign).count())
+    unanswered = census_files.unanswered_schools(campaign, None, request.user).count()
+    _queue_reminder(request, campaign, None, unanswered)
     return redirect("equipment-census-campaign", campaign=campaign.pk)
 
 
@@ -198,7 +204,8 @@ def _queue_reminder(request, campaign, circonscription, schools: int) -> None:
         messages.info(request, "Toutes les écoles ont répondu : personne à relancer.")
         return
     circonscription_id = circonscription.pk if circonscription else None
-    transaction.on_commit(lambda: remind_census.delay(campaign.pk, circonscription_id))
+    user_id = request.user.pk
+    transaction.on_commit(lambda: remind_census.delay(campaign.pk, circonscription_id, user_id))
     messages.success(
         request,
         f"Relance en cours d'envoi pour "

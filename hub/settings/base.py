@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_celery_beat",
     "simple_history",
+    "rules.apps.AutodiscoverRulesConfig",  # imports each app's rules.py
     "hub",
     "accounts",
     "cartography",
@@ -148,6 +149,11 @@ HUB_IMPORT_SOFT_TIME_LIMIT = 40 * 60
 HUB_IMPORT_TIME_LIMIT = 45 * 60
 
 AUTH_USER_MODEL = "accounts.User"
+# Object rights come from each app's rules.py (the `rules` package), model rights from groups.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -22,7 +22,7 @@ def agent(django_user_model):
 
 
 def test_role_groups_exist_after_migrations():
-    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.ALL)
+    assert set(Group.objects.values_list("name", flat=True)) >= set(roles.declared())
 
 
 def test_login_then_logout(client, agent):

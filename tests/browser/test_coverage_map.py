@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts import roles
-from accounts.services import ensure_role_groups
+from accounts.services import ensure_role_groups, grant
 from actors.demo import load_demo_places
 from cartography.importers.coverage import import_coverage, load_demo_coverage
 from cartography.importers.territory import TerritorySources, import_territory
@@ -31,7 +30,7 @@ def site(transactional_db, live_server):
     load_demo_schools()
     ensure_role_groups()
     user = get_user_model().objects.create_user("agent", "agent@prefecture.fr", PASSWORD)
-    user.groups.add(Group.objects.get(name=roles.PREFECTURE_STAFF))
+    grant(user, roles.PREFECTURE_STAFF, (roles.DEPARTEMENT, "28"))
     return live_server.url
 
 

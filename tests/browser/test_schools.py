@@ -5,11 +5,10 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from accounts import roles
-from accounts.services import ensure_role_groups
+from accounts.services import ensure_role_groups, grant
 from cartography.importers.territory import TerritorySources, import_territory
 from cartography.models import Commune
 from equipment.gaps import LEVEL_COLOURS
@@ -44,8 +43,10 @@ def site(transactional_db, live_server):
         kinds=["elementaire"],
     )
     users = get_user_model().objects
-    users.create_user("agent", "agent@dsden.fr", PASSWORD).groups.add(
-        Group.objects.get(name=roles.DSDEN_STAFF)
+    grant(
+        users.create_user("agent", "agent@dsden.fr", PASSWORD),
+        roles.DSDEN_STAFF,
+        (roles.DEPARTEMENT, "28"),
     )
     director = users.create_user("directrice", "dir@ecole.fr", PASSWORD)
     SchoolDirector.objects.create(user=director, school=School.objects.get(uai=UAI))

@@ -8,12 +8,11 @@ import time
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from openpyxl import load_workbook
 
 from accounts import roles
-from accounts.services import ensure_role_groups
+from accounts.services import ensure_role_groups, grant
 from cartography.importers.coverage import load_demo_coverage
 from cartography.models import CoverageReport
 from cartography.reports import ReportScope, ScopeError, render_report
@@ -163,11 +162,11 @@ def test_the_buildings_api_needs_a_valid_box(client, territory_28):
 
 @pytest.fixture
 def users(db):
-    groups = ensure_role_groups()
+    ensure_role_groups()
     made = {}
     for name, role in [("prefecture", roles.PREFECTURE_STAFF), ("mediateur", roles.MEDIATEURS)]:
         user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw-2026-x")
-        user.groups.add(Group.objects.get(name=groups[role].name))
+        grant(user, role, *([(roles.DEPARTEMENT, "28")] if role == roles.PREFECTURE_STAFF else []))
         made[name] = user
     return made
 
@@ -226,7 +225,7 @@ def test_a_report_is_built_by_a_real_celery_worker(celery_worker_process, client
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook["Synthèse"]["C6"].value == "CA Agglo du Pays de Dreux"
     other = get_user_model().objects.create_user("autre", "a@example.org", "pw-2026-x")
-    other.groups.add(Group.objects.get(name=roles.PREFECTURE_STAFF))
+    grant(other, roles.PREFECTURE_STAFF, (roles.DEPARTEMENT, "28"))
     client.force_login(other)
     assert client.get(state["download"]).status_code == 404  # not their report
 

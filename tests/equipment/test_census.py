@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 
 from accounts import roles
-from accounts.services import ensure_role_groups
+from accounts.services import ensure_role_groups, grant
 from equipment.models import (
     Campaign,
     CensusAnswer,
@@ -77,9 +77,9 @@ def census(territory_28):
     users = get_user_model().objects
     made = {name: users.create_user(name, f"{name}@example.org", PASSWORD) for name in
             ("dsden", "erun", "directeur", "mediateur", "prefecture")}  # fmt: skip
-    made["dsden"].groups.add(Group.objects.get(name=roles.DSDEN_STAFF))
+    grant(made["dsden"], roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
     made["mediateur"].groups.add(Group.objects.get(name=roles.MEDIATEURS))
-    made["prefecture"].groups.add(Group.objects.get(name=roles.PREFECTURE_STAFF))
+    grant(made["prefecture"], roles.PREFECTURE_STAFF, (roles.DEPARTEMENT, "28"))
     DigitalReferent.objects.create(user=made["erun"], circonscription=chartres)
     SchoolDirector.objects.create(user=made["directeur"], school=schools["0280001A"])
     return {"schools": schools, "campaign": campaign, "users": made}
@@ -145,11 +145,11 @@ ALL = ["0280001A", "0280002B", "0280003C", "0280004D"]
 def test_each_role_sees_and_answers_only_its_schools(client, census, role, allowed):
     client.force_login(census["users"][role])
     for uai in ALL:
-        expected = 200 if uai in allowed else 403
+        expected = 200 if uai in allowed else 404  # out of scope: as if it did not exist
         assert client.get(f"/ecoles/{uai}/").status_code == expected, (role, uai)
         assert client.get(form_url(census, uai)).status_code == expected, (role, uai)
         posted = client.post(form_url(census, uai), GOOD)
-        assert posted.status_code == (302 if uai in allowed else 403), (role, uai)
+        assert posted.status_code == (302 if uai in allowed else 404), (role, uai)
     assert set(CensusAnswer.objects.values_list("school__uai", flat=True)) == set(allowed)
     listing = client.get("/ecoles/")
     assert listing.status_code == (200 if allowed else 403)

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from accounts import roles
-from accounts.services import ensure_role_groups
+from accounts.services import ensure_role_groups, grant
 from cartography.models import Commune
 from equipment.census_files import (
     CensusUploadError,
@@ -79,6 +79,7 @@ def census(territory_28):
         )
         if role:
             people[username].groups.add(groups[role])
+    grant(people["dsden"], roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
     DigitalReferent.objects.create(user=people["erun"], circonscription=chartres)
     DigitalReferent.objects.create(user=people["erun_dreux"], circonscription=dreux)
     SchoolDirector.objects.create(user=people["directrice"], school=schools["0280001A"])
@@ -368,7 +369,7 @@ def test_who_may_open_a_circonscription_s_census_pages(client, census, page):
         assert client.get(chartres).status_code == 403
     client.force_login(census.erun)
     assert client.get(chartres).status_code == 200
-    assert client.get(dreux).status_code == 403  # not their circonscription
+    assert client.get(dreux).status_code == 404  # not their circonscription
     client.force_login(census.dsden)
     assert client.get(chartres).status_code == 200
     assert client.get(dreux).status_code == 200

@@ -95,7 +95,7 @@ def test_the_campaign_page_shows_each_visible_circonscription(client, progress):
 
 @pytest.mark.django_db
 def test_the_reminder_reaches_each_director_of_an_unanswered_school_once(client, progress):
-    assert remind_census(progress.campaign.pk, progress.chartres.pk) == 2
+    assert remind_census(progress.campaign.pk, progress.chartres.pk, progress.erun.pk) == 2
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert sorted(by_recipient) == [
         "ce.0280002b@ac-orleans-tours.fr",
@@ -113,7 +113,7 @@ def test_the_reminder_reaches_each_director_of_an_unanswered_school_once(client,
     assert re.search(r"Dernière relance : le .+, 2 e-mails envoyés\.", text)
 
     mail.outbox.clear()
-    assert remind_census(progress.campaign.pk) == 2  # the whole campaign
+    assert remind_census(progress.campaign.pk, None, progress.dsden.pk) == 2  # whole campaign
     rotrou = next(m for m in mail.outbox if m.to == ["ce.0280003c@ac-orleans-tours.fr"]).body
     assert "0280003C" in rotrou and "0280006F" in rotrou  # both schools in one e-mail
 
@@ -123,7 +123,7 @@ def test_the_reminder_reaches_each_director_of_an_unanswered_school_once(client,
             campaign=progress.campaign, school=progress.schools[school], pupils=50,
             connection="fibre", wifi="all", platform="pronote",
         )  # fmt: skip
-    assert remind_census(progress.campaign.pk, progress.chartres.pk) == 0
+    assert remind_census(progress.campaign.pk, progress.chartres.pk, progress.erun.pk) == 0
     assert mail.outbox == []
 
 
@@ -132,7 +132,7 @@ def test_the_reminder_button_queues_the_task_after_the_request(
     client, progress, django_capture_on_commit_callbacks
 ):
     client.force_login(progress.erun_dreux)
-    assert client.post(url(progress, progress.chartres, "relance/")).status_code == 403
+    assert client.post(url(progress, progress.chartres, "relance/")).status_code == 404
     client.force_login(progress.erun)
     with django_capture_on_commit_callbacks() as queued:
         response = client.post(url(progress, progress.chartres, "relance/"), follow=True)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts import roles
-from accounts.services import ensure_role_groups
+from accounts.services import ensure_role_groups, grant
 from actors.models import Membership, Structure
 from cartography.models import Commune
 from equipment.models import (
@@ -43,10 +43,28 @@ ROUTES = [
 # --- Fixtures and helpers -----------------------------------------------------------------------
 
 
+def place_in_chartres(structure):
+    """A place of `structure` in Chartres: DSDEN staff of 28 then follow its loan pools."""
+    from django.contrib.gis.geos import Point
+
+    from actors.models import Place
+    from cartography.models import Departement
+
+    eure_et_loir = Departement.objects.get_or_create(code="28", name="Eure-et-Loir")[0]
+    chartres = Commune.objects.get_or_create(
+        code="28085", defaults={"name": "Chartres", "departement": eure_et_loir}
+    )[0]
+    Place.objects.create(
+        structure=structure, name=structure.name, address="1 rue de la Poissonnerie",
+        postal_code="28000", commune_name="Chartres", commune=chartres,
+        location=Point(1.489, 48.447, srid=4326), updated_on=TODAY,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def world(django_user_model):
     """Three schools in two circonscriptions, two structures, and one person per role."""
-    groups = ensure_role_groups()
+    ensure_role_groups()
     north = Circonscription.objects.create(
         code="0281001A", name="Chartres-Dreux", departement_code="28"
     )
@@ -75,7 +93,7 @@ def world(django_user_model):
     people = {name: person(name) for name in ("dsden", "erun_north", "erun_south", "director")}
     people |= {name: person(name) for name in ("director_luce", "mediateur", "mediateur_other")}
     people |= {name: person(name) for name in ("pending", "nobody")}
-    people["dsden"].groups.add(groups[roles.DSDEN_STAFF])
+    grant(people["dsden"], roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
     DigitalReferent.objects.create(user=people["erun_north"], circonscription=north)
     DigitalReferent.objects.create(user=people["erun_south"], circonscription=south)
     SchoolDirector.objects.create(user=people["director"], school=chartres)
@@ -408,6 +426,7 @@ def test_the_overdue_list_shows_only_the_users_overdue_unreturned_loans(client, 
     fablab_pool = LoanPool.objects.create(
         name="Casques du fablab", structure=world["fablab"], kind="headset", quantity=10
     )
+    place_in_chartres(world["fablab"])
     loan(school_pool, "LATE-10", quantity=2, due_on=TODAY - 10 * DAY)
     loan(school_pool, "LATE-1", due_on=TODAY - DAY)
     loan(school_pool, "BACK", due_on=TODAY - 5 * DAY, returned_on=TODAY - DAY)
@@ -518,6 +537,7 @@ def test_a_structure_loan_is_seen_and_changed_only_by_its_managers(client, world
     pool = LoanPool.objects.create(
         name="Portables du fablab", structure=world["fablab"], kind="laptop", quantity=5
     )
+    place_in_chartres(world["fablab"])
     out = loan(pool, "DOS-2026-001", quantity=2)
     if who:
         client.force_login(world[who])
