@@ -88,6 +88,14 @@ def test_internal_addresses_are_refused_even_when_their_host_is_allowed(weekly, 
 
 
 @pytest.mark.django_db
+def test_a_public_address_on_the_allow_list_is_accepted(weekly):
+    ImportHost.objects.create(host="8.8.8.8")  # numeric: resolved without a DNS server
+    ScheduledImport(
+        name="Public", importer="places", url="https://8.8.8.8/lieux.csv", schedule=weekly
+    ).full_clean()
+
+
+@pytest.mark.django_db
 def test_a_host_off_the_allow_list_and_plain_http_are_refused(weekly):
     assert "« example.org » n’est pas dans la liste des hôtes autorisés" in refusal(
         url="https://example.org/lieux.csv"
