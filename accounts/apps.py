@@ -24,16 +24,7 @@ class AccountsConfig(AppConfig):
         roles.Role(
             roles.HUB_ADMINS,
             territories=(roles.NATIONAL, roles.DEPARTEMENT),
-            apps=(
-                "hub",
-                "accounts",
-                "cartography",
-                "actors",
-                "equipment",
-                "trainings",
-                "indicators",
-                "django_celery_beat",
-            ),
+            apps=(roles.PROJECT_APPS, "django_celery_beat"),
         )
     ]
 

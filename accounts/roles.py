@@ -4,12 +4,16 @@ accounts. The names below are shared by several apps (pages, demo accounts, test
 """
 
 from dataclasses import dataclass
+from pathlib import Path
 
 HUB_ADMINS = "Administrateurs du hub"
 DSDEN_STAFF = "Agents DSDEN"
 PREFECTURE_STAFF = "Agents préfecture"
 MEDIATEURS = "Médiateurs numériques"
 LOCAL_AUTHORITY = "Collectivités territoriales"
+
+# In a role's `apps`: every app of this project (hub and the domain apps, new ones included).
+PROJECT_APPS = "project apps"
 
 # Kinds of territory a staff scope covers (see accounts.models.StaffScope).
 NATIONAL = "france"
@@ -43,6 +47,18 @@ def declared() -> dict[str, Role]:
     from hub.registry import collect
 
     return {role.name: role for role in collect("hub_roles")}
+
+
+def app_labels(role: Role) -> list[str]:
+    """The labels of the apps whose every permission `role` holds."""
+    from django.apps import apps
+    from django.conf import settings
+
+    labels = [label for label in role.apps if label != PROJECT_APPS]
+    if PROJECT_APPS in role.apps:  # the apps whose package sits at the project's root
+        root = Path(settings.BASE_DIR).resolve()
+        labels += [c.label for c in apps.get_app_configs() if Path(c.path).resolve().parent == root]
+    return labels
 
 
 def scoped_choices() -> list[tuple[str, str]]:

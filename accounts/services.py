@@ -11,7 +11,8 @@ def ensure_role_groups() -> dict[str, Group]:
     for name, role in roles.declared().items():
         groups[name] = Group.objects.get_or_create(name=name)[0]
         if role.apps:
-            permissions = Permission.objects.filter(content_type__app_label__in=role.apps)
+            labels = roles.app_labels(role)
+            permissions = Permission.objects.filter(content_type__app_label__in=labels)
             groups[name].permissions.set(permissions)
     return groups
 

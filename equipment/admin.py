@@ -17,15 +17,23 @@ from .models import (
 )
 
 
+class VisibleToAdmin:
+    """The admin lists and opens only what the administrator's territory covers (the model's
+    `visible_to`): a school of another département is as absent here as on the pages."""
+
+    def get_queryset(self, request):
+        return self.model.objects.visible_to(request.user)
+
+
 @admin.register(Circonscription)
-class CirconscriptionAdmin(admin.ModelAdmin):
+class CirconscriptionAdmin(VisibleToAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "departement_code"]
     list_filter = ["departement_code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(School)
-class SchoolAdmin(LeafletGeoAdmin):
+class SchoolAdmin(VisibleToAdmin, LeafletGeoAdmin):
     list_display = [
         "name",
         "uai",
@@ -87,7 +95,7 @@ class MaturityLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(CensusAnswer)
-class CensusAnswerAdmin(SimpleHistoryAdmin):
+class CensusAnswerAdmin(VisibleToAdmin, SimpleHistoryAdmin):
     list_display = ["school", "campaign", "level", "connection", "wifi", "updated_at", "is_demo"]
     list_filter = ["campaign", "level", "connection", "wifi", "is_demo"]
     search_fields = ["school__uai", "school__name"]
@@ -96,7 +104,7 @@ class CensusAnswerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Deployment)
-class DeploymentAdmin(SimpleHistoryAdmin):
+class DeploymentAdmin(VisibleToAdmin, SimpleHistoryAdmin):
     list_display = ["school", "kind", "quantity", "funding", "status", "ordered_on"]
     list_filter = ["status", "funding", "kind"]
     search_fields = ["school__uai", "school__name"]
@@ -109,7 +117,7 @@ class LoanInline(admin.TabularInline):
 
 
 @admin.register(LoanPool)
-class LoanPoolAdmin(admin.ModelAdmin):
+class LoanPoolAdmin(VisibleToAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "quantity", "school", "structure"]
     raw_id_fields = ["school", "structure"]
     inlines = [LoanInline]

@@ -63,6 +63,13 @@ def _legend(mode: str) -> list[tuple[str, str]]:
     ]
 
 
+def _departement(schools) -> str:
+    """The département whose communes the map draws: the hub's, else the user's first."""
+    codes = set(schools.order_by().values_list("departement_code", flat=True).distinct())
+    default = settings.HUB_DEFAULT_DEPARTEMENT
+    return default if default in codes or not codes else min(codes)
+
+
 @login_required
 def schools_map(request):
     form, campaign, schools = _filtered(request)
@@ -84,7 +91,7 @@ def schools_map(request):
             "legend": _legend(mode),
             "map_config": {
                 "url": f"{reverse('equipment-schools-geojson')}?{query.urlencode()}",
-                "communesUrl": f"{reverse('commune-list')}?departement={settings.HUB_DEFAULT_DEPARTEMENT}",
+                "communesUrl": f"{reverse('commune-list')}?departement={_departement(schools)}",
                 "hasTiles": bool(settings.LEAFLET_CONFIG["TILES"]),
             },
         },

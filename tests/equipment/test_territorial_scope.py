@@ -188,3 +188,31 @@ def test_staff_of_a_role_without_territory_see_no_school(client, two):
     client.force_login(lost)
     assert client.get("/ecoles/").status_code == 403
     assert client.get("/ecoles/0280001A/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("level", ["commune", "epci"])
+def test_a_commune_or_an_epci_reads_the_schools_of_its_territory_only(client, two, level):
+    chartres = two["schools"]["28"].commune
+    code = chartres.code if level == "commune" else chartres.epci.siren
+    mairie = get_user_model().objects.create_user("mairie", "mairie@example.org", PASSWORD)
+    grant(mairie, roles.LOCAL_AUTHORITY, (level, code))
+    client.force_login(mairie)
+    assert client.get("/ecoles/0280001A/").status_code == 200
+    assert client.get("/ecoles/0350001A/").status_code == 404
+    layer = client.get("/ecoles/carte.geojson").json()
+    assert [f["id"] for f in layer["features"]] == ["0280001A"]
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_and_opens_only_the_administrators_territory(client, two):
+    local_admin = get_user_model().objects.create_user("admin28", "a28@example.org", PASSWORD)
+    make_hub_admin(local_admin, D28)
+    school35 = two["schools"]["35"]
+    client.force_login(local_admin)
+    listing = client.get("/admin/equipment/school/").content.decode()
+    assert "École Jean Moulin" in listing and "École Liberté" not in listing
+    change = client.get(f"/admin/equipment/school/{school35.pk}/change/", follow=True)
+    assert "École Liberté" not in change.content.decode()  # "n'existe pas", back to the index
+    client.force_login(two["users"]["admin"])  # national
+    assert "École Liberté" in client.get("/admin/equipment/school/").content.decode()
