@@ -492,11 +492,10 @@ def import_places(
     rows = read.rows
     unique = UniqueKeys(path, "identifiant", "id")
     for line, raw in rows:
-        unique.add(
-            (source or raw.get("source") or "import", (raw.get("id") or "").strip()),
-            line,
-            raw.get("id"),
-        )
+        external_id = (raw.get("id") or "").strip()
+        if external_id:  # a row without one is rejected below, with its line
+            row_source = source or (raw.get("source") or "").strip() or "import"
+            unique.add((row_source, external_id), line, external_id)
     if read.version == "0.1":
         mapped, converted = Counter(), []
         for line, row in rows:
