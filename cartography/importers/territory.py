@@ -23,6 +23,7 @@ from hub.imports import (
     ImportFileError,
     ImportReport,
     Progress,
+    UniqueKeys,
     declared_srid,
     iter_csv,
     iter_xlsx,
@@ -75,8 +76,10 @@ def _text_code(value, width: int) -> str:
 def _read_cog(path, dep: str, report: ImportReport):
     current: dict[str, str] = {}
     parts: dict[tuple[str, str], dict] = {}
+    unique = UniqueKeys(path, "commune", "COM")
     for line, row in iter_csv(path, ["TYPECOM", "COM", "DEP", "LIBELLE", "COMPARENT"]):
         code = row["COM"]
+        unique.add((row["TYPECOM"], code), line, f"{row['TYPECOM']} {code}")
         if len(code) != 5:
             raise ImportFileError(path, f"code commune invalide « {code} »", line, "COM")
         if row["TYPECOM"] == "COM":
@@ -115,9 +118,11 @@ CHANGE_KEY = ("kind", "effective_date", "type_before", "code_before", "type_afte
 
 def _read_populations(path, dep, resolver, current, report) -> dict[str, int]:
     populations: dict[str, int] = defaultdict(int)
+    unique = UniqueKeys(path, "commune", "COM")
     for line, row in iter_csv(path, ["DEP", "COM", "PMUN"]):
         if normalize_departement_code(row["DEP"]) != dep:
             continue
+        unique.add(row["COM"], line)
         resolution = resolver.resolve(row["COM"])
         if resolution.current not in current:
             report.warn(resolution.reason or f"{row['COM']} hors du département", path, line)

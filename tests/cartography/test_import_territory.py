@@ -14,6 +14,7 @@ from cartography.importers.territory import import_territory
 from cartography.models import EPCI, Commune, CommuneChange, Departement
 from cartography.services import resolve_commune
 from hub.imports import ImportFileError
+from tests.import_helpers import every_row_twice
 
 
 def snapshot():
@@ -551,3 +552,18 @@ def territory_28_outline():
     from cartography.importers.territory import TerritorySources
 
     return TerritorySources.demo().outline
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "preamble", "shown"),
+    [("populations", 1, "28001"), ("communes", 1, "COM 28001")],
+)
+def test_a_territory_file_with_every_row_twice_is_refused_naming_both_lines(
+    territory_28, demo_sources, tmp_path, name, preamble, shown
+):
+    before = snapshot()
+    doubled, _, repeat = every_row_twice(getattr(demo_sources, name), tmp_path, preamble=preamble)
+    with pytest.raises(ImportFileError, match=rf"« {shown} » en double \(lignes 2 et {repeat}\)"):
+        import_territory("28", replace(demo_sources, **{name: doubled}))
+    assert snapshot() == before
