@@ -92,3 +92,9 @@ def test_the_api_refuses_writes(territory_28, client):
     response = client.post("/api/communes/", {"code": "28999"})
     assert response.status_code in (403, 405)
     assert client.get("/api/communes/28085/").json()["properties"]["name"] == "Chartres"
+
+
+@pytest.mark.parametrize("url", ["/api/epci/", "/api/places/", "/api/coverage/?departement=28"])
+def test_a_browser_gets_json_not_the_english_browsable_pages(client, url):
+    response = client.get(url, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert response["Content-Type"].startswith("application/json")

@@ -39,6 +39,8 @@ ENGLISH_ERRORS = re.compile(
     )
 )
 SITE = "http://testserver"
+# What a browser asks for: the crawl sees what a person following the links would.
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 HTML = "text/html"
 TEXTUAL = ("text/", "application/json", "application/geo+json", "application/vnd.oai.openapi")
 
@@ -181,7 +183,7 @@ class Crawler:
     def _visit(self, url: str, via: str):
         # A failing request must not abort the transaction the demo lives in.
         savepoint = transaction.savepoint()
-        response = self.client.get(url)
+        response = self.client.get(url, headers={"Accept": BROWSER_ACCEPT})
         if response.status_code >= 500:
             transaction.savepoint_rollback(savepoint)
         else:
