@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -89,7 +90,8 @@ def claim(request):
 @require_POST
 def decide(request, pk):
     membership = get_object_or_404(Membership, pk=pk, status=Membership.Status.PENDING)
-    require(request.user, "actors.decide_membership", membership)
+    if not request.user.has_perm("actors.decide_membership", membership):
+        raise Http404("demande inconnue")  # someone else's request: out of view, as elsewhere
     approve = request.POST.get("decision") == "approve"
     membership.decide(request.user, approve)
     verb = "acceptée" if approve else "refusée"

@@ -129,7 +129,7 @@ def test_claiming_a_structure_without_admin_waits_for_a_hub_admin(world, client,
 
     # The structure's plain member cannot decide; a hub administrator can.
     client.force_login(world["other"])
-    assert client.post(f"/espace/demandes/{claim.pk}/", {"decision": "approve"}).status_code == 403
+    assert client.post(f"/espace/demandes/{claim.pk}/", {"decision": "approve"}).status_code == 404
     client.force_login(world["hub"])
     assert "Accepter la demande de nouvelle" in client.get("/espace/").content.decode()
     client.post(f"/espace/demandes/{claim.pk}/", {"decision": "approve"})
@@ -148,7 +148,7 @@ def test_once_a_structure_has_an_admin_its_admin_decides(world, client, django_u
     for outsider in ("other", "member"):
         client.force_login(world[outsider])
         assert (
-            client.post(f"/espace/demandes/{claim.pk}/", {"decision": "approve"}).status_code == 403
+            client.post(f"/espace/demandes/{claim.pk}/", {"decision": "approve"}).status_code == 404
         )
     client.force_login(world["admin"])
     client.post(f"/espace/demandes/{claim.pk}/", {"decision": "refuse"})
