@@ -104,8 +104,8 @@ def references(queryset) -> dict:
     found: dict = {}
     for relation in model._meta.related_objects:
         related = relation.related_model
-        if related._meta.model_name.startswith("historical") or relation.many_to_many:
-            continue
+        if related._meta.model_name.startswith("historical") or relation.hidden:
+            continue  # history rows, and relations without a reverse name to count through
         name = relation.field.related_query_name()
         counted = queryset.annotate(n=Count(name)).filter(n__gt=0)
         for obj in counted:
