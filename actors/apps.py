@@ -17,7 +17,10 @@ class ActorsConfig(AppConfig):
             "Trouver de l’aide", "directory", order=20, current=("directory", "directory-place")
         )
     ]
-    hub_demo_loaders = [DemoLoader(20, "actors.demo.load_demo_places")]
+    hub_demo_loaders = [
+        DemoLoader(20, "actors.demo.load_demo_places"),
+        DemoLoader(95, "actors.demo.load_demo_memberships"),  # once the accounts exist
+    ]
     hub_importers = [
         Importer("places", "Lieux de médiation numérique", "actors.importers.places.import_places"),
     ]

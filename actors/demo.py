@@ -177,3 +177,25 @@ def load_demo_places():
                 },
             )
     return report
+
+
+DEMO_MEDIATEUR = "mediateur-demo"
+
+
+def load_demo_memberships() -> list[str]:
+    """Make `mediateur-demo` (from the accounts step) the administrator of the structure of the
+    first demo place, so the demo shows a mediator's space with a listing to keep."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Membership
+
+    user = get_user_model().objects.filter(username=DEMO_MEDIATEUR).first()
+    place = Place.objects.filter(is_demo=True, structure__isnull=False).order_by("pk").first()
+    if user is None or place is None:
+        return []
+    Membership.objects.get_or_create(
+        structure=place.structure,
+        user=user,
+        defaults={"role": Membership.Role.ADMIN, "status": Membership.Status.ACTIVE},
+    )
+    return [f"Médiateur de démonstration : administrateur de « {place.structure.name} »"]

@@ -15,6 +15,7 @@ class EquipmentConfig(AppConfig):
         DemoLoader(30, "equipment.demo.load_demo_schools"),
         DemoLoader(40, "equipment.demo.load_demo_census"),
         DemoLoader(95, "equipment.demo.load_demo_school_accounts"),
+        DemoLoader(96, "equipment.demo.load_demo_logistics"),
     ]
     hub_importers = [
         Importer(

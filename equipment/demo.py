@@ -125,3 +125,39 @@ def load_demo_school_accounts(progress: Progress = no_progress) -> list[str]:
     if school:
         SchoolDirector.objects.get_or_create(user=director, school=school)
     return [f"ERUN de démonstration : {circo.name} ; direction : {school.name if school else '—'}"]
+
+
+def load_demo_logistics() -> list[str]:
+    """At `directeur-demo`'s school (see `load_demo_school_accounts`): delivered laptops paid by
+    the local authority, and a pool of 4G routers lent to families, one loan still out.
+    Idempotent."""
+    import datetime
+
+    from .models import Deployment, Loan, LoanPool, SchoolDirector
+
+    link = SchoolDirector.objects.filter(user__username="directeur-demo").select_related("school")
+    if not link.exists():
+        return []
+    school = link.first().school
+    Deployment.objects.get_or_create(
+        school=school,
+        kind="laptops",
+        ordered_on=datetime.date(2025, 10, 6),
+        defaults={
+            "quantity": 12,
+            "funding": Deployment.Funding.LOCAL,
+            "status": Deployment.Status.DELIVERED,
+            "delivered_on": datetime.date(2025, 11, 17),
+        },
+    )
+    pool, _ = LoanPool.objects.get_or_create(
+        school=school,
+        name="Routeurs 4G prêtés aux familles (démonstration)",
+        defaults={"kind": LoanPool.Kind.ROUTER, "quantity": 6},
+    )
+    Loan.objects.get_or_create(
+        pool=pool,
+        borrower_reference="DEMO-2025-01",
+        defaults={"started_on": datetime.date(2025, 11, 3), "due_on": datetime.date(2026, 1, 30)},
+    )
+    return [f"Déploiement et prêts de démonstration : {school.name}"]

@@ -30,6 +30,8 @@ UNLINKED = {
     "space-decide": "formulaire POST",
     "equipment-census-remind": "formulaire POST",
     "equipment-census-remind-all": "formulaire POST",
+    "equipment-loan-return": "formulaire POST",
+    "space-confirm-place": "formulaire POST",
     # It waits for a Celery worker: tests/hub/test_health.py starts one.
     "healthz": "sonde de supervision",
 }
@@ -37,19 +39,9 @@ UNLINKED = {
 ABSENT_FROM_DEMO = {
     "coverage-report": "rapport de couverture, demandé par un formulaire POST",
     "coverage-report-file": "rapport de couverture, demandé par un formulaire POST",
-    "equipment-deployment-edit": "aucun déploiement",
-    "equipment-loan-pool": "aucun parc de prêt",
-    "equipment-loan-add": "aucun parc de prêt",
-    "equipment-loan-return": "aucun parc de prêt",
     "password_reset_done": "après un formulaire POST",
     "password_reset_complete": "après un formulaire POST",
-    "space-invite": "le médiateur de la démo n'est membre d'aucune structure",
-    "space-new-place": "le médiateur de la démo n'est membre d'aucune structure",
-    "space-edit-place": "le médiateur de la démo n'est membre d'aucune structure",
-    "space-confirm-place": "le médiateur de la démo n'est membre d'aucune structure",
-    "space-place-history": "le médiateur de la démo n'est membre d'aucune structure",
 }
-
 
 # What a user may type instead of a proper value, or a page's script may send by mistake.
 MALFORMED = ["%", "%(x)s", "abc", "-1", "1e999", "nan", "99999999999999999999", "\x00", "", "1,a"]

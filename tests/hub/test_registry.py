@@ -77,7 +77,16 @@ def test_demo_steps_run_territory_first_and_accounts_after_what_they_need():
     assert position("accounts.demo.load_demo_accounts") > position(
         "equipment.demo.load_demo_census"
     )
-    assert functions[-1] == "equipment.demo.load_demo_school_accounts"
+    assert position("equipment.demo.load_demo_school_accounts") > position(
+        "accounts.demo.load_demo_accounts"
+    )
+    # the demo's memberships, deployments and loans are tied to the demo accounts
+    assert position("actors.demo.load_demo_memberships") > position(
+        "accounts.demo.load_demo_accounts"
+    )
+    assert position("equipment.demo.load_demo_logistics") > position(
+        "equipment.demo.load_demo_school_accounts"
+    )
     for function in functions:
         import_string(function)  # each declared step exists
 
