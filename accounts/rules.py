@@ -6,6 +6,7 @@ registered as permissions): views, API permission classes, the admin and templat
 (`{% load rules %}{% has_perm … %}`) all ask the same permission.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 import rules
@@ -14,20 +15,41 @@ from django.db.models import Q
 
 from . import roles
 
+CACHED = ("_hub_role_names", "_hub_scopes", "_hub_memberships", "_hub_school_ids")
+
+
+def cached(user, name: str, compute):
+    """`compute()`, kept on the user object (request.user lives as long as its request), so a
+    page asking many rights reads roles, scopes and memberships once. Through `getattr`, so
+    that Django's lazy `request.user` reaches the user it wraps."""
+    try:
+        return getattr(user, name)
+    except AttributeError:
+        value = compute()
+        setattr(user, name, value)
+        return value
+
+
+def forget(user) -> None:
+    """Drop what `cached` kept, after a change of the user's roles or memberships."""
+    for name in CACHED:
+        with suppress(AttributeError):
+            delattr(user, name)
+
 
 def role_names(user) -> frozenset[str]:
     """The names of the user's role groups (one query per user object, then cached)."""
     if not user.is_authenticated:
         return frozenset()
-    if "_hub_role_names" not in user.__dict__:
-        user._hub_role_names = frozenset(user.groups.values_list("name", flat=True))
-    return user._hub_role_names
+    return cached(
+        user, "_hub_role_names", lambda: frozenset(user.groups.values_list("name", flat=True))
+    )
 
 
 def _scopes(user) -> list[tuple[str, str, str]]:
-    if "_hub_scopes" not in user.__dict__:
-        user._hub_scopes = list(user.staff_scopes.values_list("role", "kind", "code"))
-    return user._hub_scopes
+    return cached(
+        user, "_hub_scopes", lambda: list(user.staff_scopes.values_list("role", "kind", "code"))
+    )
 
 
 @dataclass

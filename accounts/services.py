@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 
 from . import roles
+from .rules import forget
 
 
 def ensure_role_groups() -> dict[str, Group]:
@@ -25,8 +26,7 @@ def grant(user, role: str, *territories: tuple[str, str]) -> None:
     user.groups.add(ensure_role_groups()[role])
     for kind, code in territories:
         StaffScope.objects.get_or_create(user=user, role=role, kind=kind, code=code)
-    for cached in ("_hub_role_names", "_hub_scopes"):
-        user.__dict__.pop(cached, None)
+    forget(user)
 
 
 def make_hub_admin(user, *territories: tuple[str, str]) -> None:

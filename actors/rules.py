@@ -5,22 +5,19 @@ structures costs one query."""
 
 import rules
 
-from accounts.rules import is_hub_admin
+from accounts.rules import cached, is_hub_admin
 
 
 def active_memberships(user) -> dict[int, str]:
     """{structure id: role} of the user's active memberships (cached on the user object)."""
     if not user.is_authenticated:
         return {}
-    if "_hub_memberships" not in user.__dict__:
-        from .models import Membership
+    from .models import Membership
 
-        user._hub_memberships = dict(
-            Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list(
-                "structure_id", "role"
-            )
-        )
-    return user._hub_memberships
+    active = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+    return cached(
+        user, "_hub_memberships", lambda: dict(active.values_list("structure_id", "role"))
+    )
 
 
 def _structure_id(obj) -> int | None:

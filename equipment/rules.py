@@ -6,14 +6,14 @@ answers 403 to a write."""
 import rules
 
 from accounts import roles
-from accounts.rules import is_dsden_staff, is_hub_admin, territory
+from accounts.rules import cached, is_dsden_staff, is_hub_admin, territory
 
 from .models import Circonscription, School
 
 
 def _schools(user, attribute: str):
     """`School.objects.<attribute>(user)`, evaluated to ids once per user object."""
-    cache = user.__dict__.setdefault("_hub_school_ids", {})
+    cache = cached(user, "_hub_school_ids", dict)
     if attribute not in cache:
         cache[attribute] = set(
             getattr(School.objects, attribute)(user).values_list("pk", flat=True)

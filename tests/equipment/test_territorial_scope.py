@@ -216,3 +216,24 @@ def test_the_admin_lists_and_opens_only_the_administrators_territory(client, two
     assert "École Liberté" not in change.content.decode()  # "n'existe pas", back to the index
     client.force_login(two["users"]["admin"])  # national
     assert "École Liberté" in client.get("/admin/equipment/school/").content.decode()
+
+
+@pytest.mark.django_db
+def test_roles_and_scopes_are_read_once_per_request_however_many_rights_a_page_asks(
+    client, two, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(30):  # each row asks whether the user may edit it
+        Deployment.objects.create(
+            school=two["schools"]["28"], kind="laptops", quantity=n + 1, funding="cnr",
+            ordered_on=datetime.date(2025, 11, 1),
+        )  # fmt: skip
+    client.force_login(two["users"]["dsden28"])
+    with django_assert_max_num_queries(25), CaptureQueriesContext(connection) as queries:
+        page = client.get("/ecoles/deploiements/").content.decode()
+    assert page.count(">Modifier<") == 25  # a full page of rows, each editable
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "auth_group"' in q for q in sql) == 1
+    assert sum('FROM "accounts_staffscope"' in q for q in sql) == 1
