@@ -35,6 +35,15 @@ ENGLISH_ERRORS = re.compile(
             "CSRF verification failed",
             "403 Forbidden",
             "A server error occurred",
+            "Ensure this value",
+            "Enter a number",
+            "A valid integer is required",
+            "A valid number is required",
+            "is not a valid choice",
+            "Invalid pk",
+            "Incorrect type",
+            "Request was throttled",
+            "Unsupported media type",
         )
     )
 )
