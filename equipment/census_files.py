@@ -476,8 +476,10 @@ def unanswered_schools(campaign: Campaign, circonscription: Circonscription | No
 # --- Reminders ---------------------------------------------------------------------------------
 
 
-def _reminder_key(campaign_id: int, circonscription_id: int | None) -> str:
-    return f"equipment:census-reminder:{campaign_id}:{circonscription_id or 'all'}"
+def _reminder_key(campaign_id: int, circonscription_id: int | None, departement: str = "") -> str:
+    """A circonscription's reminders, or those of all the circonscriptions of a département
+    (one note per département: another's reminder is none of its staff's business)."""
+    return f"equipment:census-reminder:{campaign_id}:{circonscription_id or f'all-{departement}'}"
 
 
 def send_census_reminders(campaign: Campaign, circonscription: Circonscription | None, user) -> int:
@@ -485,10 +487,9 @@ def send_census_reminders(campaign: Campaign, circonscription: Circonscription |
     have not answered, one e-mail per person listing their schools; returns the number of
     e-mails. When and how many is kept in the cache
     for the progress page (a note, not a record: a cache flush forgets it)."""
+    schools = unanswered_schools(campaign, circonscription, user)
     directors = (
-        SchoolDirector.objects.filter(
-            school__in=unanswered_schools(campaign, circonscription, user), user__is_active=True
-        )
+        SchoolDirector.objects.filter(school__in=schools, user__is_active=True)
         .exclude(user__email="")
         .select_related("user", "school")
         .order_by("user_id", "school__name")
@@ -507,11 +508,13 @@ def send_census_reminders(campaign: Campaign, circonscription: Circonscription |
         for email, schools in schools_by_email.items()
     ]
     send_mass_mail(messages, fail_silently=False)
-    cache.set(
-        _reminder_key(campaign.pk, circonscription.pk if circonscription else None),
-        {"at": timezone.now(), "emails": len(messages)},
-        REMINDER_KEPT,
-    )
+    note = {"at": timezone.now(), "emails": len(messages)}
+    if circonscription is not None:
+        keys = [_reminder_key(campaign.pk, circonscription.pk)]
+    else:
+        reached = schools.order_by().values_list("departement_code", flat=True).distinct()
+        keys = [_reminder_key(campaign.pk, None, code) for code in reached]
+    cache.set_many(dict.fromkeys(keys, note), REMINDER_KEPT)
     return len(messages)
 
 
@@ -532,10 +535,13 @@ def _reminder_body(campaign: Campaign, schools: list[School]) -> str:
 
 
 def last_reminder(
-    campaign: Campaign, circonscription: Circonscription | None = None
+    campaign: Campaign, circonscription: Circonscription | None = None, departements=()
 ) -> dict | None:
-    """The latest reminder that reached this circonscription's schools: {at, emails, scope}."""
-    keys = [(_reminder_key(campaign.pk, None), "all")]
+    """The latest reminder that reached this circonscription's schools (or those of
+    `departements`): {at, emails, scope}."""
+    if circonscription is not None:
+        departements = [circonscription.departement_code]
+    keys = [(_reminder_key(campaign.pk, None, code), "all") for code in departements]
     if circonscription is not None:
         keys.append((_reminder_key(campaign.pk, circonscription.pk), "circonscription"))
     found = [

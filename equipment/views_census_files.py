@@ -65,7 +65,11 @@ def campaign_overview(request, campaign):
             "answered": answered,
             "sentence": _answered_sentence(answered, asked),
             "can_remind_all": dsden,
-            "last_reminder": census_files.last_reminder(campaign) if dsden else None,
+            "last_reminder": census_files.last_reminder(
+                campaign, departements={row["circonscription"].departement_code for row in rows}
+            )
+            if dsden
+            else None,
             "unassigned": campaign.schools()
             .filter(circonscription=None, pk__in=School.objects.visible_to(request.user))
             .count()

@@ -63,7 +63,7 @@ def census(territory_28):
         kinds=list(School.PRIMARY_KINDS),
     )
     cache.delete_many(
-        [f"equipment:census-reminder:{campaign.pk}:{c}" for c in ("all", chartres.pk, dreux.pk)]
+        [f"equipment:census-reminder:{campaign.pk}:{c}" for c in ("all-28", chartres.pk, dreux.pk)]
     )
     users = get_user_model().objects
     people = {}

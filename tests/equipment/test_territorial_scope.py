@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.core import mail
+from django.core.cache import cache
 from openpyxl import load_workbook
 
 from accounts import roles
@@ -128,6 +129,8 @@ def test_a_reminder_of_the_dsden_of_28_reaches_no_school_of_35(
     client, two, django_capture_on_commit_callbacks
 ):
     dsden = two["users"]["dsden28"]
+    campaign = two["campaign"].pk
+    cache.delete_many([f"equipment:census-reminder:{campaign}:all-{d}" for d in ("28", "35")])
     client.force_login(dsden)
     with django_capture_on_commit_callbacks() as queued:
         response = client.post(f"/ecoles/recensement/{two['campaign'].pk}/relance/", follow=True)
@@ -140,6 +143,15 @@ def test_a_reminder_of_the_dsden_of_28_reaches_no_school_of_35(
     mail.outbox.clear()
     assert remind_census(two["campaign"].pk, None, None) == 0  # nobody's scope: nobody
     assert mail.outbox == []
+    # The note of that reminder is for the staff of 28 only.
+    overview = f"/ecoles/recensement/{two['campaign'].pk}/"
+    assert (
+        "Dernière relance de toutes les circonscriptions" in client.get(overview).content.decode()
+    )
+    dsden35 = get_user_model().objects.create_user("dsden35", "d35@example.org", PASSWORD)
+    grant(dsden35, roles.DSDEN_STAFF, (roles.DEPARTEMENT, "35"))
+    client.force_login(dsden35)
+    assert "Dernière relance" not in client.get(overview).content.decode()
 
 
 @pytest.mark.django_db
