@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from . import roles
 
@@ -80,3 +82,19 @@ class StaffScope(models.Model):
         model, field = TERRITORY_MODELS[self.kind]
         if not apps.get_model(model).objects.filter(**{field: self.code}).exists():
             raise ValidationError({"code": f"« {self.code} » : territoire inconnu du hub."})
+
+
+# A scope is the role over a territory: holding one puts the user in the role's group (whose
+# permissions the admin reads), and the last one of a role taken away takes the group away.
+@receiver(post_save, sender=StaffScope)
+def _join_role_group(sender, instance, **kwargs):
+    from django.contrib.auth.models import Group
+
+    instance.user.groups.add(Group.objects.get_or_create(name=instance.role)[0])
+
+
+@receiver(post_delete, sender=StaffScope)
+def _leave_role_group(sender, instance, **kwargs):
+    user = instance.user
+    if not user.staff_scopes.filter(role=instance.role).exists():
+        user.groups.remove(*user.groups.filter(name=instance.role))

@@ -77,6 +77,11 @@ def test_an_administrator_gives_a_scope_on_the_user_admin_page(client, territory
     assert list(agent.staff_scopes.values_list("role", "kind", "code")) == [
         (roles.DSDEN_STAFF, roles.DEPARTEMENT, "28")
     ]
+    assert agent.groups.filter(name=roles.DSDEN_STAFF).exists()  # the scope gives the role
+    client.force_login(agent)
+    assert client.get("/ecoles/campagnes/nouvelle/").status_code == 200  # DSDEN of 28
+    StaffScope.objects.get(user=agent).delete()
+    assert not agent.groups.filter(name=roles.DSDEN_STAFF).exists()
 
 
 def test_the_prefecture_of_28_cannot_request_a_report_on_35(client, ille_et_vilaine):
