@@ -67,11 +67,12 @@ class Visit:
 
 
 class _Links(HTMLParser):
-    """URLs of a page: its links, its `data-…url` attributes and the URLs in its JSON scripts
-    (what its scripts fetch)."""
+    """URLs of a page: its links, and what its scripts fetch (its `data-…url` attributes and the
+    URLs in its JSON scripts)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
+        self.anchors: list[str] = []
         self.urls: list[str] = []
         self.forms: list[tuple[str, list[str]]] = []  # GET forms: action, field names
         self._json: list[str] | None = None
@@ -80,7 +81,7 @@ class _Links(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
-            self.urls.append(attrs["href"])
+            self.anchors.append(attrs["href"])
         if tag == "form" and (attrs.get("method") or "get").lower() == "get":
             self._form = []
             self.forms.append((attrs.get("action") or "", self._form))
@@ -143,24 +144,25 @@ class Crawler:
         self.parameters: dict[str, tuple[str, set[str]]] = {}
 
     def run(self, *start: str) -> list[Visit]:
-        queue = deque((url, 0, "départ") for url in start)
+        queue = deque((url, 0, "départ", False) for url in start)
         seen = set(start)
         while queue:
-            url, depth, via = queue.popleft()
+            url, depth, via, clicked = queue.popleft()
             pattern = _pattern(url)
             limit = 1 if pattern.startswith("admin:") else self.samples
             if pattern in self.skip or self.patterns[pattern] >= limit:
                 continue
             self.patterns[pattern] += 1
             self.note_parameters(url, [name for name, _ in parse_qsl(urlsplit(url).query)])
-            response, visit = self._visit(url, via)
+            response, visit = self._visit(url, via, clicked)
             self.visits.append(visit)
             if depth >= self.max_depth:
                 continue
-            for link in self._links(url, response):
+            for link, clickable in self._links(url, response):
                 if link not in seen:
                     seen.add(link)
-                    queue.append((link, depth + 1, f"lien de {url}"))
+                    kind = "lien de" if clickable else "adresse lue par le script de"
+                    queue.append((link, depth + 1, f"{kind} {url}", clickable))
         return self.visits
 
     def fuzz(self, values: list[str], patterns: list[str]) -> list[Visit]:
@@ -189,7 +191,7 @@ class Crawler:
             self.parameters[pattern] = (url, known)
         known.update(names)
 
-    def _visit(self, url: str, via: str):
+    def _visit(self, url: str, via: str, clicked: bool = False):
         # A failing request must not abort the transaction the demo lives in.
         savepoint = transaction.savepoint()
         response = self.client.get(url, headers={"Accept": BROWSER_ACCEPT})
@@ -197,31 +199,35 @@ class Crawler:
             transaction.savepoint_rollback(savepoint)
         else:
             transaction.savepoint_commit(savepoint)
-        return response, Visit(self.account, url, response.status_code, via, _problem(response))
+        problem = _problem(response)
+        if clicked and 400 <= response.status_code < 500 and not problem:
+            problem = "lien montré à ce compte vers une page qui le refuse"
+        return response, Visit(self.account, url, response.status_code, via, problem)
 
-    def _links(self, url: str, response) -> list[str]:
+    def _links(self, url: str, response) -> list[tuple[str, bool]]:
+        """The same-site URLs `response` leads to, each with whether a person clicks it."""
         if response.status_code in (301, 302, 303, 307, 308):
-            candidates = [response["Location"]]
+            candidates = [(response["Location"], True)]
         elif response.status_code != 200 or response.get("Content-Disposition"):
             return []
         elif response["Content-Type"].startswith(HTML):
             parser = _Links()
             parser.feed(response.content.decode())
-            candidates = parser.urls
+            candidates = [(a, True) for a in parser.anchors] + [(u, False) for u in parser.urls]
             for action, names in parser.forms:
                 target = _same_site(urljoin(SITE + url, action))
                 if target and names:
                     self.note_parameters(target, names)
         elif "json" in response["Content-Type"]:
-            candidates = _json_urls(response.content.decode())
+            candidates = [(u, False) for u in _json_urls(response.content.decode())]
         else:
             return []
-        links = []
-        for candidate in candidates:
+        links = {}
+        for candidate, clickable in candidates:
             link = _same_site(urljoin(SITE + url, candidate))
-            if link and link not in links:
-                links.append(link)
-        return links
+            if link:
+                links[link] = links.get(link, False) or clickable
+        return list(links.items())
 
 
 def _same_site(url: str) -> str | None:
