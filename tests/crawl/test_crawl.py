@@ -7,6 +7,7 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -49,11 +50,13 @@ MALFORMED = ["%", "%(x)s", "abc", "-1", "1e999", "nan", "99999999999999999999", 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module, in a transaction rolled back at its end."""
+    """The demo loaded once for the module, in a transaction rolled back at its end; the cache
+    emptied after, so no other test reads what was cached from the demo."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
         yield
         transaction.set_rollback(True)
+    cache.clear()
 
 
 def _logged_in(user) -> Client:
