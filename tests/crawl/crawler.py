@@ -1,6 +1,8 @@
 """A small same-site crawler on Django's test client: it follows the links a user can click (and
 the URLs the pages hand to their scripts), samples each URL pattern a few times, and records what
-a user would see go wrong: a server error, a page outside the layout, an English error message."""
+a user would see go wrong: a server error, a page outside the layout, an English error message,
+a link to a page that refuses the account. It then gives each query parameter it met malformed
+values."""
 
 import json
 import re
