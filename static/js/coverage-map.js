@@ -120,7 +120,7 @@
         style: (f) => ({ color: "#ffffff", weight: 1, fillColor: colour(f.properties.rate), fillOpacity: 0.85 }),
         onEachFeature: (f, layer) => {
           layer.bindPopup(() => popup(f.properties, data.period));
-          layer.bindTooltip(f.properties.name, { sticky: true });
+          layer.bindTooltip(() => window.hubMap.text(f.properties.name), { sticky: true });
         },
       }).addTo(map);
       communes.bringToBack();
@@ -177,8 +177,8 @@
       buildings = L.geoJSON(data, {
         pointToLayer: (f, latlng) => L.circleMarker(latlng, {
           radius: 4, weight: 1, color: "#161616", fillColor: config.buildingColours[f.properties.state] || "#929292", fillOpacity: 0.9 }),
-        onEachFeature: (f, layer) => layer.bindPopup(
-          (f.properties.address || f.id) + " — " + f.properties.state_label),
+        onEachFeature: (f, layer) => layer.bindPopup(() => window.hubMap.text(
+          (f.properties.address || f.id) + " — " + f.properties.state_label)),
       }).addTo(map);
       if (data.features.length) {
         status.textContent = data.features.length + " immeubles affichés" + (data.truncated ? " (zoomez pour tout voir)." : ".");

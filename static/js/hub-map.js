@@ -1,5 +1,6 @@
-// Shared map helpers: load a paged GeoJSON collection from the hub's API, and draw the
-// territory's communes as a background that needs no tile server.
+// Shared map helpers: load a paged GeoJSON collection from the hub's API, draw the territory's
+// communes as a background that needs no tile server, and build popup and tooltip contents as
+// text: a value from a file or a user never becomes HTML (Leaflet inserts strings as HTML).
 window.hubMap = (function () {
   "use strict";
 
@@ -22,5 +23,11 @@ window.hubMap = (function () {
     return L.geoJSON(data, { style: style }).addTo(map).bringToBack();
   }
 
-  return { fetchCollection: fetchCollection, territoryBackground: territoryBackground };
+  function text(value) {
+    const span = document.createElement("span");
+    span.textContent = value === null || value === undefined ? "" : String(value);
+    return span;
+  }
+
+  return { fetchCollection: fetchCollection, territoryBackground: territoryBackground, text: text };
 })();

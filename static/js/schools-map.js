@@ -29,7 +29,7 @@
         }),
         onEachFeature: (f, marker) => {
           marker.bindPopup(() => popup(f));
-          marker.bindTooltip(f.properties.name);
+          marker.bindTooltip(() => window.hubMap.text(f.properties.name));
         },
       }).addTo(map);
       if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 13 });

@@ -42,7 +42,7 @@
       style: (feature) => (feature.id === config.selected ? selectedStyle : communeStyle),
       onEachFeature: (feature, featureLayer) => {
         featureLayer.bindPopup(communePopup(feature.id, feature.properties));
-        featureLayer.bindTooltip(feature.properties.name, { sticky: true });
+        featureLayer.bindTooltip(() => window.hubMap.text(feature.properties.name), { sticky: true });
         if (feature.id === config.selected) selected = featureLayer;
       },
     }).addTo(map);
