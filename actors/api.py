@@ -18,6 +18,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from cartography.models import Departement
 from hub.api import GeoJSONRenderer
+from hub.links import http_url_validator
 
 from .directory import DirectoryForm, distance_km, search
 from .exporters import write_csv
@@ -72,6 +73,11 @@ class PlaceWriteSerializer(serializers.ModelSerializer):
             "name", "address", "address_complement", "postal_code", "phone", "website",
             "appointment_url", "summary", "description", "opening_hours",
         ]  # fmt: skip
+        # Shown as links on the public page: http(s) only, like imported addresses.
+        extra_kwargs = {
+            "website": {"validators": [http_url_validator]},
+            "appointment_url": {"validators": [http_url_validator]},
+        }
 
     def validate_opening_hours(self, value):
         from .importers.places import opening_hours_valid

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 
 from cartography.models import Commune
+from hub.links import http_url_validator
 
 from . import opening, standard
 from .models import Invitation, Membership, Place, Stop, Structure
@@ -59,11 +60,20 @@ class NewPlaceForm(forms.Form):
 
 
 class PlaceForm(forms.ModelForm):
+    # Shown as links on the public page: http(s) only, like imported addresses.
     website = forms.URLField(
-        label="Site internet", required=False, max_length=500, assume_scheme="https"
+        label="Site internet",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[http_url_validator],
     )
     appointment_url = forms.URLField(
-        label="Prise de rendez-vous en ligne", required=False, max_length=500, assume_scheme="https"
+        label="Prise de rendez-vous en ligne",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        validators=[http_url_validator],
     )
 
     class Meta:

@@ -12,6 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from hub.links import is_http_url
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "lieux-mediation-numerique-schema-v1.0.2.json"
 SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -39,6 +42,8 @@ ENUMERATIONS: dict[str, list[str]] = {
 # Multi-valued fields are written with "|" between values.
 MULTI_VALUED = set(ENUMERATIONS) | {"typologie", "courriels", "autres_formations_labels"}
 NO_SIRET = "00000000000000"
+# Addresses shown as links on a place's page: kept only as http(s) (the schema gives no format).
+URL_FIELDS = ("site_web", "fiche_acces_libre", "prise_rdv")
 
 SERVICES = ENUMERATIONS["services"]
 PUBLICS = ENUMERATIONS["publics_specifiquement_adresses"]
@@ -88,6 +93,23 @@ def _date(value: str) -> tuple[datetime.date | None, str | None]:
     return parsed, f"date « {value} » lue au format JJ/MM/AAAA"
 
 
+def _urls(value: str) -> tuple[str | None, list[str], str | None]:
+    """The `|`-separated web addresses of a URL field: (clean value, notes, problem).
+    An address without a scheme (`www.exemple.fr`) is read as https; any other scheme than
+    http(s) (`javascript:`, `data:`, `ftp:`…) refuses the row."""
+    clean, notes = [], []
+    for part in (p.strip() for p in value.split("|")):
+        if not part:
+            continue
+        if not is_http_url(part):
+            if urlsplit(part).scheme or "://" in part or not is_http_url("https://" + part):
+                return None, notes, f"adresse web attendue (http:// ou https://), lu « {part} »"
+            notes.append(f"adresse « {part} » lue comme « https://{part} »")
+            part = "https://" + part
+        clean.append(part)
+    return "|".join(clean) or None, notes, None
+
+
 def check_row(raw: dict[str, str]) -> CheckedRow:
     """Check one row (column → text) against the schema, tolerating known defects of real files."""
     row = CheckedRow()
@@ -132,6 +154,12 @@ def check_row(raw: dict[str, str]) -> CheckedRow:
                     (name, f"SIRET ou RNA attendu (9 à 14 caractères), lu « {value} »")
                 )
             row.values[name] = value
+        elif name in URL_FIELDS:
+            urls, notes, problem = _urls(value)
+            row.warnings.extend((name, note) for note in notes)
+            if problem:
+                row.problems.append((name, problem))
+            row.values[name] = urls
         else:
             if name in _COMPILED and not _COMPILED[name].search(value):
                 row.problems.append((name, f"valeur « {value} » hors du format attendu"))
