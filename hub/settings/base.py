@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "hub.middleware.RefuseNulCharacter",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -209,6 +210,32 @@ SPECTACULAR_SETTINGS = {
 # Map: the background tile layer is optional; the territory layers come from the hub itself.
 MAP_TILES_URL = env("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILES_ATTRIBUTION = env("MAP_TILES_ATTRIBUTION", default="© les contributeurs d’OpenStreetMap")
+
+
+def _origin(url: str) -> str | None:
+    """The origin of a tile URL template, `{s}` subdomains as a wildcard."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and data from the hub only, no
+# inline script (maps start from static/js/map-init.js); images also from the tile server.
+# Inline styles stay allowed: Leaflet, the legend swatches and Redoc set them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *filter(None, [_origin(MAP_TILES_URL)])],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LEAFLET_CONFIG = {
     "TILES": [("Fond de carte", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})]

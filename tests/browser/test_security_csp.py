@@ -1,0 +1,59 @@
+"""The main pages work under the Content-Security-Policy: no violation reported by Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from actors.demo import load_demo_places
+from actors.models import Place
+from cartography.importers.coverage import load_demo_coverage
+from cartography.importers.territory import TerritorySources, import_territory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Chromium fires this event for every blocked script, style, image or connection.
+LISTEN = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    import_territory("28", TerritorySources.demo())
+    load_demo_coverage()
+    load_demo_places()
+    return live_server.url
+
+
+def test_main_pages_run_without_any_csp_violation(page, site):
+    errors = []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and "Content Security Policy" in m.text and errors.append(m),
+    )
+    page.add_init_script(LISTEN)
+    place = Place.objects.order_by("pk").first()
+    checks = {
+        "/": ("#map-status", "363 communes affichées."),
+        "/lieux/": ("#map-status", "19 lieu(x) sur la carte."),
+        "/couverture/": ("#map-status", "363 communes colorées pour T1 2018."),
+        f"/lieux/{place.pk}/": ("h1", place.name),
+    }
+    for path, (selector, text) in checks.items():
+        response = page.goto(site + path)
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        expect(page.locator(selector).first).to_contain_text(text)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__violations") == [], path
+    # The place page's small map started too (from map-init.js, not an inline script).
+    expect(page.locator("#place-map .leaflet-marker-icon")).to_have_count(1)
+
+    page.goto(site + "/api/docs/")
+    expect(page.get_by_role("heading", name="API du hub de l'inclusion numérique")).to_be_visible(
+        timeout=30_000
+    )
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__violations") == []
+    assert [m.text for m in errors] == []
