@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from hub.throttling import throttled
+
 from . import views
 
 urlpatterns = [
@@ -9,7 +11,8 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/oubli/",
-        auth_views.PasswordResetView.as_view(),
+        # Each request sends an e-mail: a few per hour from one address.
+        throttled("password_reset", methods=("POST",))(auth_views.PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cartography.models import Departement
+from hub.throttling import throttled
 
 from . import opening
 from .directory import DirectoryForm, distance_km, search
@@ -103,12 +104,14 @@ def _with_details(queryset):
     )
 
 
+@throttled("pdf")  # a PDF costs seconds of CPU: anonymous requests are capped
 def place_sheet(request, pk):
     """The orientation sheet of one place, as a PDF."""
     place = get_object_or_404(_with_details(Place.objects.all()), pk=pk)
     return _pdf_response([place], request, f"fiche-lieu-{pk}.pdf")
 
 
+@throttled("pdf")
 def selection_sheets(request):
     """Sheets of the places a search found (its first 50), as one PDF."""
     departement = Departement.objects.filter(code=settings.HUB_DEFAULT_DEPARTEMENT).first()

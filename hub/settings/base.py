@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "rules.apps.AutodiscoverRulesConfig",  # imports each app's rules.py
     "hub",
     "accounts",
@@ -59,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -152,9 +154,17 @@ HUB_IMPORT_TIME_LIMIT = 45 * 60
 AUTH_USER_MODEL = "accounts.User"
 # Object rights come from each app's rules.py (the `rules` package), model rights from groups.
 AUTHENTICATION_BACKENDS = [
+    "hub.throttling.LockoutBackend",  # refuses any sign-in while locked out (django-axes)
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Lockout (django-axes) after repeated wrong passwords for one account from one address, on the
+# site and the admin; it ends after the cool-off time. Behind a proxy, see AXES_IPWARE_*.
+AXES_FAILURE_LIMIT = env.int("HUB_LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("HUB_LOGIN_LOCKOUT_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -198,6 +208,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Generous for people (a map loads a few layers per move), a brake on scrapers. The scoped
+    # rates also serve pages outside DRF (hub/throttling.py): PDFs, password reset.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("HUB_API_ANON_RATE", default="600/minute"),
+        "user": env("HUB_API_USER_RATE", default="1200/minute"),
+        "pdf": env("HUB_PDF_ANON_RATE", default="30/hour"),
+        "password_reset": env("HUB_PASSWORD_RESET_RATE", default="10/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du hub de l'inclusion numérique",
