@@ -4,6 +4,7 @@ Field names follow the domain; the national standard's column names live in `sta
 the importers, which are the only places that translate between the two.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.measure import D
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -146,7 +148,38 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.email} → {self.structure}"
 
+    @property
+    def expires_at(self):
+        return self.created_at + datetime.timedelta(days=settings.HUB_INVITATION_DAYS)
+
+    def refusal_for(self, user) -> str | None:
+        """Why `user` may not use this invitation (in French), or None: an invitation is for
+        the invited address only, used once, and expires."""
+        if self.accepted_at is not None:
+            return "Cette invitation a déjà été utilisée : demandez-en une nouvelle à un administrateur de la structure."
+        if timezone.now() >= self.expires_at:
+            return (
+                f"Cette invitation a expiré le {timezone.localtime(self.expires_at):%d/%m/%Y} : "
+                "demandez-en une nouvelle à un administrateur de la structure."
+            )
+        if (user.email or "").strip().casefold() != self.email.strip().casefold():
+            return (
+                "Cette invitation a été envoyée à une autre adresse électronique que celle de "
+                "votre compte : connectez-vous avec le compte de l’adresse invitée, ou demandez "
+                "une invitation pour votre adresse."
+            )
+        return None
+
     def accept(self, user) -> Membership:
+        if refusal := self.refusal_for(user):
+            raise PermissionDenied(refusal)
+        # Marked used first, in one statement: two simultaneous uses cannot both succeed.
+        now = timezone.now()
+        if not Invitation.objects.filter(pk=self.pk, accepted_at=None).update(
+            accepted_by=user, accepted_at=now
+        ):
+            raise PermissionDenied("Cette invitation a déjà été utilisée.")
+        self.accepted_by, self.accepted_at = user, now
         membership, _ = Membership.objects.update_or_create(
             structure=self.structure,
             user=user,
@@ -154,11 +187,9 @@ class Invitation(models.Model):
                 "role": self.role,
                 "status": Membership.Status.ACTIVE,
                 "decided_by": self.invited_by,
-                "decided_at": timezone.now(),
+                "decided_at": now,
             },
         )
-        self.accepted_by, self.accepted_at = user, timezone.now()
-        self.save(update_fields=["accepted_by", "accepted_at"])
         return membership
 
 

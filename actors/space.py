@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
@@ -202,15 +203,21 @@ def invite(request, pk):
 
 @login_required
 def accept(request, token):
-    invitation = get_object_or_404(Invitation, token=token, accepted_at=None)
-    if request.method == "POST":
-        invitation.accept(request.user)
-        messages.success(request, f"Vous avez rejoint « {invitation.structure.name} ».")
-        return redirect("space")
+    invitation = get_object_or_404(Invitation, token=token)
+    refusal = invitation.refusal_for(request.user)
+    if request.method == "POST" and not refusal:
+        try:
+            invitation.accept(request.user)
+        except PermissionDenied as used:  # used at the same moment by someone else
+            refusal = str(used)
+        else:
+            messages.success(request, f"Vous avez rejoint « {invitation.structure.name} ».")
+            return redirect("space")
     return render(
         request,
         "actors/space/accept.html",
-        {"title": "Rejoindre une structure", "invitation": invitation},
+        {"title": "Rejoindre une structure", "invitation": invitation, "refusal": refusal},
+        status=403 if refusal else 200,
     )
 
 

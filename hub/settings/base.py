@@ -279,6 +279,8 @@ HUB_GEOCODER_URL = env("HUB_GEOCODER_URL", default="")
 HUB_GEOCODER_TIMEOUT = env.float("HUB_GEOCODER_TIMEOUT", default=5.0)
 # The hub's public address, for links in e-mails sent by background tasks.
 HUB_BASE_URL = env("HUB_BASE_URL", default="http://127.0.0.1:8000")
+# An invitation to join a structure is valid this many days (for the invited address, once).
+HUB_INVITATION_DAYS = env.int("HUB_INVITATION_DAYS", default=14)
 # Where "report an error" on a place page writes to.
 HUB_CONTACT_EMAIL = env("HUB_CONTACT_EMAIL", default="contact-hub@example.org")
 HUB_SITE_TITLE = env("HUB_SITE_TITLE", default="Hub de l’inclusion numérique")

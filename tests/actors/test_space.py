@@ -217,7 +217,7 @@ def test_structure_admins_invite_members_by_email(world, client, django_user_mod
     client.post(path)
     assert Membership.objects.get(user=tom, structure=structure).status == "active"
     assert client.get(f"/espace/lieux/{world['fablab'].pk}/modifier/").status_code == 200
-    assert client.get(path).status_code == 404  # used once
+    assert client.get(path).status_code == 403  # used once
 
 
 def test_members_of_an_itinerant_place_edit_its_stops(world, client):
