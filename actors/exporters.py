@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
+from hub.exports import safe_cell
+
 from . import standard
 from .importers.places import OFFER_FIELDS, PLACE_FIELDS
 from .models import Offer, Place, PlaceSource
@@ -58,7 +60,7 @@ def write_csv(stream, queryset=None) -> int:
     writer.writeheader()
     n = 0
     for row in rows(queryset):
-        writer.writerow(row)
+        writer.writerow({name: safe_cell(value) for name, value in row.items()})
         n += 1
     return n
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from hub.exports import unneutralised
 from hub.links import is_http_url
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "lieux-mediation-numerique-schema-v1.0.2.json"
@@ -114,7 +115,8 @@ def check_row(raw: dict[str, str]) -> CheckedRow:
     """Check one row (column → text) against the schema, tolerating known defects of real files."""
     row = CheckedRow()
     for name in FIELDS:
-        value = (raw.get(name) or "").strip()
+        # A file the hub exported carries quotes that neutralise formulas (hub/exports.py).
+        value = unneutralised((raw.get(name) or "").strip())
         if not value:
             if name in REQUIRED:
                 row.problems.append((name, "champ obligatoire vide"))

@@ -18,6 +18,8 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from hub.exports import safe_row
+
 from .coverage import (
     NO_DATA_COLOUR,
     RATE_CLASSES,
@@ -220,10 +222,10 @@ def write_csv(data: ReportData) -> bytes:
     writer.writerow(COLUMNS)
     for level, figures in _rows(data):
         writer.writerow(
-            [
+            safe_row(
                 "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
                 for v in _values(level, figures)
-            ]
+            )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -256,10 +258,12 @@ def write_xlsx(data: ReportData) -> bytes:
             cell.font, cell.fill = bold, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for level, figures in rows:
-            sheet.append(_values(level, figures))
+            sheet.append(safe_row(_values(level, figures)))
         if name != "Synthèse":
             sheet.append(
-                _values("total", total(data.total.code, data.total.name, [r[1] for r in rows]))
+                safe_row(
+                    _values("total", total(data.total.code, data.total.name, [r[1] for r in rows]))
+                )
             )
             for cell in sheet[sheet.max_row]:
                 cell.font = bold

@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from hub.exports import safe_cell, safe_row
 from hub.imports import Counts, ImportFileError, changed_fields, xlsx_rows
 
 from .forms import CENSUS_FIELDS, CensusAnswerForm
@@ -111,11 +112,11 @@ def census_template(campaign: Campaign, circonscription: Circonscription) -> byt
     first_census_column = len(IDENTIFICATION) + 1
     for row, school in enumerate(schools, start=FIRST_ROW):
         commune = school.commune.name if school.commune else school.commune_code
-        for column, value in enumerate([school.uai, school.name, commune], start=1):
+        for column, value in enumerate(safe_row([school.uai, school.name, commune]), start=1):
             sheet.cell(row, column, value).fill = PatternFill("solid", fgColor="F2F2F2")
         answer = answers.get(school.pk)
         for column, name in enumerate(CENSUS_FIELDS, start=first_census_column):
-            cell = sheet.cell(row, column, _cell_value(answer, name, fields[name]))
+            cell = sheet.cell(row, column, safe_cell(_cell_value(answer, name, fields[name])))
             cell.protection = Protection(locked=False)
 
     # The identification cells are locked (no password: against slips, not people).

@@ -13,6 +13,7 @@ from django.db.models import Count, F, FilteredRelation, Q
 
 from cartography.models import EPCI, Commune
 from hub.api import parse_bbox
+from hub.exports import safe_row
 
 from .models import (
     NATIONAL_REFERENCE,
@@ -230,12 +231,12 @@ def write_csv(data: list[dict]) -> bytes:
     writer.writerow([label for _, label in EXPORT_COLUMNS])
     for row in data:
         writer.writerow(
-            [
+            safe_row(
                 str(_cell(row[key])).replace(".", ",")
                 if isinstance(_cell(row[key]), float)
                 else _cell(row[key])
                 for key, _ in EXPORT_COLUMNS
-            ]
+            )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -255,7 +256,9 @@ def write_xlsx(data: list[dict], title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in data:
         sheet.append(
-            [None if row[key] in (None, "") else _cell(row[key]) for key, _ in EXPORT_COLUMNS]
+            safe_row(
+                None if row[key] in (None, "") else _cell(row[key]) for key, _ in EXPORT_COLUMNS
+            )
         )
     sheet.freeze_panes = "C4"
     widths = [10, 34, 16, 22, 9, 22, 9, 7, 8, 9, 60, 12, 12, 18, 10, 18, 9, 40]

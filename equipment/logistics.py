@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.rules import require
 from actors.models import Structure
+from hub.exports import safe_row
 
 from .models import Circonscription, Deployment, Loan, LoanPool, School
 
@@ -215,22 +216,24 @@ def deployments_export(request):
     for d in rows:
         school, commune = d.school, d.school.commune
         writer.writerow(
-            [
-                school.uai,
-                school.name,
-                commune.name if commune else "",
-                commune.epci.name if commune and commune.epci else "",
-                school.circonscription.name if school.circonscription else "",
-                d.get_kind_display(),
-                d.quantity,
-                d.get_funding_display(),
-                d.get_status_display(),
-                *[
-                    day.isoformat() if day else ""
-                    for day in (d.ordered_on, d.delivered_on, d.installed_on)
-                ],
-                d.note,
-            ]
+            safe_row(
+                [
+                    school.uai,
+                    school.name,
+                    commune.name if commune else "",
+                    commune.epci.name if commune and commune.epci else "",
+                    school.circonscription.name if school.circonscription else "",
+                    d.get_kind_display(),
+                    d.quantity,
+                    d.get_funding_display(),
+                    d.get_status_display(),
+                    *[
+                        day.isoformat() if day else ""
+                        for day in (d.ordered_on, d.delivered_on, d.installed_on)
+                    ],
+                    d.note,
+                ]
+            )
         )
     return response
 
