@@ -50,7 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "hub.csp.ContentSecurityPolicyMiddleware",
     "hub.middleware.RefuseNulCharacter",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -240,8 +240,9 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
 
-# Content-Security-Policy (django-csp): scripts, styles, fonts and data from the hub only, no
-# inline script (maps start from static/js/map-init.js); images also from the tile server.
+# Content-Security-Policy (django-csp, hub/csp.py): scripts, styles, fonts and data from the hub
+# only, no inline script (maps start from static/js/map-init.js; the admin's map widgets run
+# with a nonce); images also from the tile server.
 # Inline styles stay allowed: Leaflet, the legend swatches and Redoc set them.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -57,3 +57,22 @@ def test_main_pages_run_without_any_csp_violation(page, site):
     page.wait_for_timeout(500)
     assert page.evaluate("window.__violations") == []
     assert [m.text for m in errors] == []
+
+
+def test_the_admin_map_widget_runs_under_the_policy(page, site):
+    from django.contrib.auth import get_user_model
+
+    from cartography.models import Commune
+
+    get_user_model().objects.create_superuser("chef", "chef@example.fr", "un-mot-de-passe-2026")
+    page.add_init_script(LISTEN)
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("chef")
+    page.get_by_label("Mot de passe").fill("un-mot-de-passe-2026")
+    page.get_by_role("button", name="Connexion").click()
+    chartres = Commune.objects.get(code="28085")
+    response = page.goto(site + f"/admin/cartography/commune/{chartres.pk}/change/")
+    assert "'nonce-" in response.headers["content-security-policy"]
+    expect(page.locator(".leaflet-container path.leaflet-interactive").first).to_be_attached()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__violations") == []
