@@ -202,9 +202,9 @@ class Crawler:
         else:
             transaction.savepoint_commit(savepoint)
         problem = _problem(response)
-        # A link shown to the account that refuses it is broken; a throttled request is not.
-        broken = clicked and 400 <= response.status_code < 500 and response.status_code != 429
-        if broken and not problem:
+        if response.status_code == 429:  # the crawl must not be slowed down into checking less
+            problem = "requête ralentie (429) : la réponse n'a pas été vérifiée"
+        elif clicked and 400 <= response.status_code < 500 and not problem:
             problem = "lien montré à ce compte vers une page qui le refuse"
         return response, Visit(self.account, url, response.status_code, via, problem)
 

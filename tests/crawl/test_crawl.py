@@ -50,8 +50,10 @@ MALFORMED = ["%", "%(x)s", "abc", "-1", "1e999", "nan", "99999999999999999999", 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module, in a transaction rolled back at its end; the cache
-    emptied after, so no other test reads what was cached from the demo."""
+    """The demo loaded once for the module, in a transaction rolled back at its end. The cache
+    is emptied before (no request counted against the rate limits yet) and after (no other test
+    reads what was cached from the demo)."""
+    cache.clear()
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
         yield
