@@ -165,6 +165,7 @@ AXES_COOLOFF_TIME = env.float("HUB_LOGIN_LOCKOUT_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "hub.throttling.client_ip"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -210,6 +211,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Generous for people (a map loads a few layers per move), a brake on scrapers. The scoped
     # rates also serve pages outside DRF (hub/throttling.py): PDFs, password reset.
+    # Proxies in front of the hub whose X-Forwarded-For is trusted (client addresses for the
+    # throttles and the lockout); 0 reads only the connection's address.
+    "NUM_PROXIES": env.int("HUB_PROXY_COUNT", default=0),
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

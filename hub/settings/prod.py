@@ -6,7 +6,7 @@ DJANGO_SECURE_COOKIES=false.
 """
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import MIDDLEWARE, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -25,6 +25,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Trust the proxy's word on HTTPS only when a proxy is there (it must overwrite the header).
 if env.bool("DJANGO_BEHIND_PROXY", default=True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Client addresses (throttles, lockout) from the one proxy's X-Forwarded-For.
+    REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": env.int("HUB_PROXY_COUNT", default=1)}
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probes call it over plain HTTP inside the network
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=365 * 24 * 3600)

@@ -90,3 +90,29 @@ def test_the_anonymous_api_is_throttled(client, territory_28, monkeypatch):
     response = client.get("/api/communes/?departement=28&page_size=1")
     assert response.status_code == 429
     assert "Retry-After" in response
+
+
+def test_a_forged_forwarded_address_escapes_neither_the_throttle_nor_the_lockout(
+    client, staff, territory_28, monkeypatch
+):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "3/minute")
+    statuses = [
+        client.get(
+            "/api/communes/?departement=28&page_size=1", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}"
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+    for n in range(60):
+        client.post(
+            "/comptes/connexion/",
+            {"username": "agent", "password": "mauvais"},
+            HTTP_X_FORWARDED_FOR=f"10.1.0.{n}",
+        )
+    response = client.post(
+        "/comptes/connexion/",
+        {"username": "agent", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.2.0.1",
+    )
+    assert response.status_code == 429
