@@ -119,3 +119,21 @@ def test_a_place_name_shows_as_text_on_the_directory_map_and_its_page(page, terr
     assert page.locator("main img[src='x']").count() == 0
     page.wait_for_timeout(300)
     assert dialogs == []
+
+
+def test_javascript_addresses_never_become_links_on_a_place_page(page, territory, dialogs):
+    load_demo_places()
+    place = Place.objects.order_by("pk").first()
+    # Written as rows from before the import check, or by hand in the admin, could be.
+    Place.objects.filter(pk=place.pk).update(
+        website="javascript:alert(1)",
+        appointment_url="JavaScript:alert(2)",
+        acceslibre_url="data:text/html,<script>alert(3)</script>",
+    )
+    page.goto(territory + f"/lieux/{place.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(place.name)
+    hrefs = page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
+    expect(page.get_by_text("Prendre rendez-vous en ligne")).to_have_count(0)
+    page.wait_for_timeout(300)
+    assert dialogs == []
