@@ -2,7 +2,6 @@
 collected by the manifest storage and served by WhiteNoise under gunicorn) get the DSFR styles."""
 
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -13,20 +12,10 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect
 
+from tests.security.test_deploy import production_env
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def production_env(static_root: Path, **extra) -> dict:
-    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {
-        **inherited,
-        "DJANGO_SETTINGS_MODULE": "hub.settings.prod",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_STATIC_ROOT": str(static_root),
-        **extra,
-    }
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +29,7 @@ def production_static(tmp_path_factory):
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
-        env=production_env(root),
+        env=production_env(DJANGO_STATIC_ROOT=str(root)),
         capture_output=True,
         text=True,
         timeout=600,
@@ -59,7 +48,8 @@ def free_port() -> int:
 def production_server(production_static, transactional_db):
     port = free_port()
     env = production_env(
-        production_static,
+        DJANGO_STATIC_ROOT=str(production_static),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
         HUB_DATABASE_NAME=connection.settings_dict["NAME"],
         # Plain HTTP on the loopback, without the TLS proxy production sits behind.
         DJANGO_SECURE_SSL_REDIRECT="false",
