@@ -98,4 +98,3 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
             candidate.save(update_fields=["status"])
             done += 1
         self.message_user(request, f"{done} lieu(x) créé(s) à part.")
-
