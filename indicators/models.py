@@ -1,0 +1,150 @@
+"""Indicators: the registry (what is measured, how, from which sources) and their values."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class Level(models.TextChoices):
+    COMMUNE = "commune", "commune"
+    EPCI = "epci", "EPCI"
+    DEPARTEMENT = "departement", "département"
+    CIRCONSCRIPTION = "circonscription", "circonscription"
+    FRANCE = "france", "France"
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", "somme"
+    RATIO_OF_SUMS = "ratio_of_sums", "rapport des sommes"
+    POPULATION_WEIGHTED_MEAN = "population_weighted_mean", "moyenne pondérée par la population"
+    NONE = "none", "aucune"
+
+
+class Obtained(models.TextChoices):
+    COMPUTED = "computed", "calculé par le hub"
+    IMPORTED = "imported", "importé d’un fichier"
+
+
+class ValueStatus(models.TextChoices):
+    COMPUTED = "computed", "calculée"
+    IMPORTED = "imported", "importée"
+    ESTIMATED = "estimated", "estimée"
+    WITHHELD = "withheld", "masquée (effectif trop faible)"
+    MISSING = "missing", "manquante (données absentes)"
+
+
+class Theme(models.Model):
+    code = models.SlugField("code", max_length=50, unique=True)
+    name = models.CharField("nom", max_length=200)
+
+    class Meta:
+        verbose_name = "thème"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Audience(models.Model):
+    code = models.SlugField("code", max_length=50, unique=True)
+    name = models.CharField("nom", max_length=200)
+
+    class Meta:
+        verbose_name = "public visé"
+        verbose_name_plural = "publics visés"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    """One measured quantity; computed ones are declared in code and synced here."""
+
+    code = models.SlugField("code", max_length=80, unique=True)
+    name = models.CharField("nom", max_length=250)
+    definition = models.TextField("définition", blank=True)
+    method = models.TextField("méthode de calcul", blank=True)
+    unit = models.CharField("unité", max_length=50, blank=True)
+    precision = models.PositiveSmallIntegerField("décimales", default=1)
+    polarity = models.BooleanField(
+        "plus élevé est meilleur", null=True, blank=True, help_text="Vide : sans objet."
+    )
+    levels = ArrayField(
+        models.CharField(max_length=20, choices=Level.choices),
+        verbose_name="échelons",
+        default=list,
+        blank=True,
+    )
+    aggregation = models.CharField(
+        "agrégation", max_length=30, choices=Aggregation.choices, default=Aggregation.NONE
+    )
+    sources = models.TextField("sources", blank=True)
+    source_vintage = models.CharField("millésime des sources", max_length=50, blank=True)
+    small_count_threshold = models.PositiveIntegerField(
+        "seuil de secret",
+        default=0,
+        help_text="Une valeur décrivant moins d’unités que ce seuil est masquée.",
+    )
+    obtained = models.CharField(
+        "obtention", max_length=10, choices=Obtained.choices, default=Obtained.IMPORTED
+    )
+    is_public = models.BooleanField("public", default=True)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="indicators", verbose_name="thèmes"
+    )
+    audiences = models.ManyToManyField(
+        Audience, blank=True, related_name="indicators", verbose_name="publics visés"
+    )
+    method_version = models.PositiveIntegerField("version de la méthode", default=1)
+
+    class Meta:
+        verbose_name = "indicateur"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Value(models.Model):
+    """An indicator's value for one territory and period, with what it was computed from."""
+
+    indicator = models.ForeignKey(
+        Indicator, models.CASCADE, related_name="values", verbose_name="indicateur"
+    )
+    level = models.CharField("échelon", max_length=20, choices=Level.choices)
+    territory_code = models.CharField("code du territoire", max_length=20)
+    period = models.CharField("période", max_length=30)
+    value = models.FloatField("valeur", null=True, blank=True)
+    numerator = models.FloatField("numérateur", null=True, blank=True)
+    denominator = models.FloatField("dénominateur", null=True, blank=True)
+    units = models.PositiveIntegerField(
+        "unités décrites", null=True, blank=True, help_text="Pour la règle des petits effectifs."
+    )
+    status = models.CharField("statut", max_length=10, choices=ValueStatus.choices)
+    data_vintage = models.CharField("millésime des données", max_length=50, blank=True)
+    geography_vintage = models.CharField(
+        "millésime de la géographie (COG)", max_length=10, blank=True
+    )
+    computed_at = models.DateTimeField("calculée le", null=True, blank=True)
+    input_state = models.CharField("empreinte des données d’entrée", max_length=64, blank=True)
+    missing_inputs = ArrayField(
+        models.CharField(max_length=200),
+        verbose_name="données manquantes",
+        default=list,
+        blank=True,
+    )
+    method_version = models.PositiveIntegerField("version de la méthode", default=1)
+
+    class Meta:
+        verbose_name = "valeur"
+        ordering = ["indicator", "level", "territory_code", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "level", "territory_code", "period"],
+                name="indicator_value_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "level", "period"])]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.level} {self.territory_code} {self.period}"
