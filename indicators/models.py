@@ -148,3 +148,40 @@ class Value(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.level} {self.territory_code} {self.period}"
+
+
+class FragilityWeighting(models.TextChoices):
+    POPULATION = "population", "moyenne pondérée par la population des IRIS"
+    MEAN = "mean", "moyenne simple des IRIS"
+
+
+class FragilityScore(models.Model):
+    """A commune's digital fragility index (IFN, La MedNum) for one edition, aggregated from
+    the file's IRIS rows (indicators/fragility.py says how)."""
+
+    edition = models.CharField("édition", max_length=20)
+    commune_code = models.CharField("code INSEE (courant)", max_length=5)
+    # {"<axis>_<reference>": index around 100}, e.g. "global_departement" (see fragility.AXES).
+    scores = models.JSONField("indices", default=dict)
+    weighting = models.CharField("pondération", max_length=10, choices=FragilityWeighting.choices)
+    iris_rows = models.PositiveIntegerField("lignes IRIS agrégées")
+    source_codes = ArrayField(
+        models.CharField(max_length=5),
+        verbose_name="codes communes du fichier",
+        default=list,
+        help_text="Plusieurs codes : communes fusionnées depuis l’édition.",
+    )
+    population = models.FloatField("population des IRIS (pondération)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "indice de fragilité numérique"
+        verbose_name_plural = "indices de fragilité numérique"
+        ordering = ["edition", "commune_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "commune_code"], name="fragility_score_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"IFN {self.edition} {self.commune_code}"
