@@ -6,90 +6,280 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Audience',
+            name="Audience",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'public visé',
-                'verbose_name_plural': 'publics visés',
-                'ordering': ['name'],
+                "verbose_name": "public visé",
+                "verbose_name_plural": "publics visés",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'thème',
-                'ordering': ['name'],
+                "verbose_name": "thème",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=250, verbose_name='nom')),
-                ('definition', models.TextField(blank=True, verbose_name='définition')),
-                ('method', models.TextField(blank=True, verbose_name='méthode de calcul')),
-                ('unit', models.CharField(blank=True, max_length=50, verbose_name='unité')),
-                ('precision', models.PositiveSmallIntegerField(default=1, verbose_name='décimales')),
-                ('polarity', models.BooleanField(blank=True, help_text='Vide : sans objet.', null=True, verbose_name='plus élevé est meilleur')),
-                ('levels', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('commune', 'commune'), ('epci', 'EPCI'), ('departement', 'département'), ('circonscription', 'circonscription'), ('france', 'France')], max_length=20), blank=True, default=list, size=None, verbose_name='échelons')),
-                ('aggregation', models.CharField(choices=[('sum', 'somme'), ('ratio_of_sums', 'rapport des sommes'), ('population_weighted_mean', 'moyenne pondérée par la population'), ('none', 'aucune')], default='none', max_length=30, verbose_name='agrégation')),
-                ('sources', models.TextField(blank=True, verbose_name='sources')),
-                ('source_vintage', models.CharField(blank=True, max_length=50, verbose_name='millésime des sources')),
-                ('small_count_threshold', models.PositiveIntegerField(default=0, help_text='Une valeur décrivant moins d’unités que ce seuil est masquée.', verbose_name='seuil de secret')),
-                ('obtained', models.CharField(choices=[('computed', 'calculé par le hub'), ('imported', 'importé d’un fichier')], default='imported', max_length=10, verbose_name='obtention')),
-                ('is_public', models.BooleanField(default=True, verbose_name='public')),
-                ('method_version', models.PositiveIntegerField(default=1, verbose_name='version de la méthode')),
-                ('audiences', models.ManyToManyField(blank=True, related_name='indicators', to='indicators.audience', verbose_name='publics visés')),
-                ('themes', models.ManyToManyField(blank=True, related_name='indicators', to='indicators.theme', verbose_name='thèmes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=250, verbose_name="nom")),
+                ("definition", models.TextField(blank=True, verbose_name="définition")),
+                ("method", models.TextField(blank=True, verbose_name="méthode de calcul")),
+                ("unit", models.CharField(blank=True, max_length=50, verbose_name="unité")),
+                (
+                    "precision",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="décimales"),
+                ),
+                (
+                    "polarity",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="Vide : sans objet.",
+                        null=True,
+                        verbose_name="plus élevé est meilleur",
+                    ),
+                ),
+                (
+                    "levels",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("commune", "commune"),
+                                ("epci", "EPCI"),
+                                ("departement", "département"),
+                                ("circonscription", "circonscription"),
+                                ("france", "France"),
+                            ],
+                            max_length=20,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="échelons",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("sum", "somme"),
+                            ("ratio_of_sums", "rapport des sommes"),
+                            ("population_weighted_mean", "moyenne pondérée par la population"),
+                            ("none", "aucune"),
+                        ],
+                        default="none",
+                        max_length=30,
+                        verbose_name="agrégation",
+                    ),
+                ),
+                ("sources", models.TextField(blank=True, verbose_name="sources")),
+                (
+                    "source_vintage",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="millésime des sources"
+                    ),
+                ),
+                (
+                    "small_count_threshold",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Une valeur décrivant moins d’unités que ce seuil est masquée.",
+                        verbose_name="seuil de secret",
+                    ),
+                ),
+                (
+                    "obtained",
+                    models.CharField(
+                        choices=[
+                            ("computed", "calculé par le hub"),
+                            ("imported", "importé d’un fichier"),
+                        ],
+                        default="imported",
+                        max_length=10,
+                        verbose_name="obtention",
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=True, verbose_name="public")),
+                (
+                    "method_version",
+                    models.PositiveIntegerField(default=1, verbose_name="version de la méthode"),
+                ),
+                (
+                    "audiences",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="indicators",
+                        to="indicators.audience",
+                        verbose_name="publics visés",
+                    ),
+                ),
+                (
+                    "themes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="indicators",
+                        to="indicators.theme",
+                        verbose_name="thèmes",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicateur',
-                'ordering': ['code'],
+                "verbose_name": "indicateur",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Value',
+            name="Value",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('commune', 'commune'), ('epci', 'EPCI'), ('departement', 'département'), ('circonscription', 'circonscription'), ('france', 'France')], max_length=20, verbose_name='échelon')),
-                ('territory_code', models.CharField(max_length=20, verbose_name='code du territoire')),
-                ('period', models.CharField(max_length=30, verbose_name='période')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='valeur')),
-                ('numerator', models.FloatField(blank=True, null=True, verbose_name='numérateur')),
-                ('denominator', models.FloatField(blank=True, null=True, verbose_name='dénominateur')),
-                ('units', models.PositiveIntegerField(blank=True, help_text='Pour la règle des petits effectifs.', null=True, verbose_name='unités décrites')),
-                ('status', models.CharField(choices=[('computed', 'calculée'), ('imported', 'importée'), ('estimated', 'estimée'), ('withheld', 'masquée (effectif trop faible)'), ('missing', 'manquante (données absentes)')], max_length=10, verbose_name='statut')),
-                ('data_vintage', models.CharField(blank=True, max_length=50, verbose_name='millésime des données')),
-                ('geography_vintage', models.CharField(blank=True, max_length=10, verbose_name='millésime de la géographie (COG)')),
-                ('computed_at', models.DateTimeField(blank=True, null=True, verbose_name='calculée le')),
-                ('input_state', models.CharField(blank=True, max_length=64, verbose_name='empreinte des données d’entrée')),
-                ('missing_inputs', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=200), blank=True, default=list, size=None, verbose_name='données manquantes')),
-                ('method_version', models.PositiveIntegerField(default=1, verbose_name='version de la méthode')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='indicators.indicator', verbose_name='indicateur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("commune", "commune"),
+                            ("epci", "EPCI"),
+                            ("departement", "département"),
+                            ("circonscription", "circonscription"),
+                            ("france", "France"),
+                        ],
+                        max_length=20,
+                        verbose_name="échelon",
+                    ),
+                ),
+                (
+                    "territory_code",
+                    models.CharField(max_length=20, verbose_name="code du territoire"),
+                ),
+                ("period", models.CharField(max_length=30, verbose_name="période")),
+                ("value", models.FloatField(blank=True, null=True, verbose_name="valeur")),
+                ("numerator", models.FloatField(blank=True, null=True, verbose_name="numérateur")),
+                (
+                    "denominator",
+                    models.FloatField(blank=True, null=True, verbose_name="dénominateur"),
+                ),
+                (
+                    "units",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Pour la règle des petits effectifs.",
+                        null=True,
+                        verbose_name="unités décrites",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("computed", "calculée"),
+                            ("imported", "importée"),
+                            ("estimated", "estimée"),
+                            ("withheld", "masquée (effectif trop faible)"),
+                            ("missing", "manquante (données absentes)"),
+                        ],
+                        max_length=10,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "data_vintage",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="millésime des données"
+                    ),
+                ),
+                (
+                    "geography_vintage",
+                    models.CharField(
+                        blank=True, max_length=10, verbose_name="millésime de la géographie (COG)"
+                    ),
+                ),
+                (
+                    "computed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="calculée le"),
+                ),
+                (
+                    "input_state",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="empreinte des données d’entrée"
+                    ),
+                ),
+                (
+                    "missing_inputs",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=200),
+                        blank=True,
+                        default=list,
+                        size=None,
+                        verbose_name="données manquantes",
+                    ),
+                ),
+                (
+                    "method_version",
+                    models.PositiveIntegerField(default=1, verbose_name="version de la méthode"),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="indicators.indicator",
+                        verbose_name="indicateur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'valeur',
-                'ordering': ['indicator', 'level', 'territory_code', 'period'],
-                'indexes': [models.Index(fields=['indicator', 'level', 'period'], name='indicators__indicat_475602_idx')],
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'level', 'territory_code', 'period'), name='indicator_value_unique')],
+                "verbose_name": "valeur",
+                "ordering": ["indicator", "level", "territory_code", "period"],
+                "indexes": [
+                    models.Index(
+                        fields=["indicator", "level", "period"],
+                        name="indicators__indicat_475602_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "level", "territory_code", "period"),
+                        name="indicator_value_unique",
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,59 @@
+"""Values computed from the hub's data and aggregated up the levels by the declared rule."""
+
+import pytest
+
+from indicators.models import Indicator, Value, ValueStatus
+from indicators.registry import recompute
+
+from .conftest import add_place
+
+PER_10K = "lieux-pour-10000-habitants"
+
+
+def value(code, level, territory):
+    return Value.objects.get(indicator__code=code, level=level, territory_code=territory)
+
+
+@pytest.mark.django_db
+def test_a_ratio_aggregates_as_a_ratio_of_sums_never_a_mean_of_ratios(small_epci):
+    village, town = small_epci
+    add_place(village)
+    recompute([PER_10K])
+    assert value(PER_10K, "commune", "28001").value == pytest.approx(100.0)  # 1 per 100
+    assert value(PER_10K, "commune", "28002").value == 0
+    epci = value(PER_10K, "epci", "200000001")
+    # 1 place for 10 100 inhabitants, not the mean (100 + 0) / 2 = 50 of the two rates.
+    assert epci.value == pytest.approx(10_000 / 10_100)
+    assert (epci.numerator, epci.denominator) == (1, 10_100)
+    assert value(PER_10K, "departement", "28").value == pytest.approx(10_000 / 10_100)
+    assert value(PER_10K, "france", "FR").value == pytest.approx(10_000 / 10_100)
+
+
+@pytest.mark.django_db
+def test_a_commune_without_population_is_missing_not_zero(small_epci):
+    village, town = small_epci
+    village.population = None
+    village.save()
+    recompute([PER_10K])
+    missing = value(PER_10K, "commune", "28001")
+    assert (missing.status, missing.value) == (ValueStatus.MISSING, None)
+    assert missing.missing_inputs == ["population municipale (recensement INSEE)"]
+    # The EPCI still has a figure, from its other commune, and says which input it lacks.
+    epci = value(PER_10K, "epci", "200000001")
+    assert epci.status == ValueStatus.ESTIMATED
+    assert epci.value == 0
+    assert epci.missing_inputs == ["commune 28001 : population municipale (recensement INSEE)"]
+
+
+@pytest.mark.django_db
+def test_recomputing_twice_changes_nothing(small_epci):
+    village, _ = small_epci
+    add_place(village)
+    recompute([PER_10K])
+    first = value(PER_10K, "epci", "200000001")
+    counts = recompute([PER_10K])
+    assert counts["created"] == counts["updated"] == counts["removed"] == 0
+    again = value(PER_10K, "epci", "200000001")
+    assert (again.computed_at, again.input_state) == (first.computed_at, first.input_state)
+    assert again.geography_vintage == first.geography_vintage
+    assert Indicator.objects.get(code=PER_10K).method_version == again.method_version == 1
