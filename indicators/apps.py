@@ -11,6 +11,14 @@ class IndicatorsConfig(AppConfig):
         "indicators.builtins.places.OPEN_SATURDAY_OR_EVENING",
         "indicators.builtins.places.SHARE_FAR_FROM_HELP",
         "indicators.builtins.places.MEAN_DISTANCE_TO_HELP",
+        "indicators.builtins.coverage.FIBRE_SHARE",
+        "indicators.builtins.schools.SCHOOLS_WITHOUT_FIBRE",
+        "indicators.builtins.schools.TERMINALS_PER_100_PUPILS",
+        "indicators.builtins.schools.MATURITY_SHARES",
+        "indicators.builtins.schools.CENSUS_RESPONSE_RATE",
+        "indicators.builtins.schools.INSTALLED_EQUIPMENT",
+        "indicators.builtins.schools.ACTIVE_LOANS",
+        "indicators.builtins.schools.OVERDUE_LOANS",
     ]
 
     def ready(self):

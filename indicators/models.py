@@ -121,7 +121,7 @@ class Value(models.Model):
         "unités décrites", null=True, blank=True, help_text="Pour la règle des petits effectifs."
     )
     status = models.CharField("statut", max_length=10, choices=ValueStatus.choices)
-    data_vintage = models.CharField("millésime des données", max_length=50, blank=True)
+    data_vintage = models.CharField("millésime des données", max_length=250, blank=True)
     geography_vintage = models.CharField(
         "millésime de la géographie (COG)", max_length=10, blank=True
     )

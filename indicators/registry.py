@@ -1,7 +1,7 @@
 """Indicators computed by the hub: their declarations, and their values at every level.
 
 An app declares its computed indicators on its AppConfig, `hub_indicators = ["app.module.NAME"]`,
-each a dotted path to an `IndicatorDefinition`. Its `compute(context)` yields base `Row`s (one
+each a dotted path to an `IndicatorDefinition` (or a list of them). Its `compute(context)` yields base `Row`s (one
 per commune, or per school with its commune and circonscription); `recompute` aggregates them
 up to the EPCI (current COG membership), the département, the circonscription and France by
 the declared rule, always from the base rows (sum of numerators over sum of denominators,
@@ -103,8 +103,9 @@ def definitions() -> dict[str, IndicatorDefinition]:
     """The declared computed indicators by code, each after those it depends on."""
     declared = {}
     for entry in collect("hub_indicators"):
-        definition = import_string(entry) if isinstance(entry, str) else entry
-        declared[definition.code] = definition
+        found = import_string(entry) if isinstance(entry, str) else entry
+        for definition in found if isinstance(found, list | tuple) else [found]:
+            declared[definition.code] = definition
     ordered: dict[str, IndicatorDefinition] = {}
 
     def visit(code, path=()):
@@ -203,7 +204,7 @@ def value_fields(definition: IndicatorDefinition, aggregate: Aggregate, single: 
         "value": None,
         "units": aggregate.units,
         "missing_inputs": aggregate.missing[:50],
-        "data_vintage": " ; ".join(sorted(v for v in aggregate.vintages if v)),
+        "data_vintage": " ; ".join(sorted(v for v in aggregate.vintages if v))[:250],
         "input_state": aggregate.fingerprint.hexdigest(),
     }
     present = aggregate.members - (1 if single and aggregate.missing else 0)

@@ -37,3 +37,48 @@ def add_place(commune, name="Espace numérique", hours="", services=()):
     for position, service in enumerate(services):
         Offer.objects.create(place=place, service=service, position=position)
     return place
+
+
+@pytest.fixture
+def two_schools(small_epci):
+    """Two answering schools in the town (below the threshold of three), one in the village."""
+    from equipment.models import Campaign, CensusAnswer, Circonscription, School
+
+    village, town = small_epci
+    campaign = Campaign.objects.create(
+        school_year="2025-2026",
+        title="Recensement 2025",
+        opens_on=datetime.date(2025, 9, 1),
+        closes_on=datetime.date(2025, 12, 19),
+        kinds=["elementaire"],
+    )
+    circonscription = Circonscription.objects.create(
+        code="0281001A", name="Chartres", departement_code="28"
+    )
+    schools = []
+    for uai, commune, pupils, laptops in [
+        ("0280001A", town, 100, 10),
+        ("0280002B", town, 50, 40),
+        ("0280003C", village, 20, 0),
+    ]:
+        school = School.objects.create(
+            uai=uai,
+            name=f"École {uai}",
+            kind=School.Kind.ELEMENTAIRE,
+            departement_code="28",
+            commune=commune,
+            commune_code=commune.code,
+            circonscription=circonscription,
+        )
+        CensusAnswer.objects.create(
+            campaign=campaign,
+            school=school,
+            pupils=pupils,
+            laptops_total=laptops,
+            laptops_pupils=laptops,
+            connection="fibre",
+            wifi="all",
+            platform="none",
+        )
+        schools.append(school)
+    return schools

@@ -57,3 +57,23 @@ def test_recomputing_twice_changes_nothing(small_epci):
     assert (again.computed_at, again.input_state) == (first.computed_at, first.input_state)
     assert again.geography_vintage == first.geography_vintage
     assert Indicator.objects.get(code=PER_10K).method_version == again.method_version == 1
+
+
+TERMINALS = "terminaux-eleves-pour-100-eleves"
+
+
+@pytest.mark.django_db
+def test_a_value_describing_two_schools_is_withheld_and_three_are_shown(two_schools):
+    recompute([TERMINALS])
+    town = value(TERMINALS, "commune", "28002")
+    assert (town.status, town.value, town.numerator, town.denominator) == (
+        ValueStatus.WITHHELD,
+        None,
+        None,
+        None,
+    )
+    # The EPCI and the circonscription describe three schools: (10 + 40 + 0) × 100 / 170.
+    for level, code in [("epci", "200000001"), ("circonscription", "0281001A")]:
+        shown = value(TERMINALS, level, code)
+        assert shown.status == ValueStatus.COMPUTED
+        assert shown.value == pytest.approx(100 * 50 / 170)
