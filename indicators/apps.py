@@ -1,10 +1,20 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from hub.registry import ApiRoute, DemoLoader
+
 
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = "Indicateurs"
+    hub_api_routes = [
+        ApiRoute("indicators/", "indicators.api.IndicatorListView", "indicator-list"),
+        ApiRoute(
+            "indicators/<slug:code>/values/",
+            "indicators.api.IndicatorValuesView",
+            "indicator-values",
+        ),
+    ]
     # Computed indicators, each a dotted path to an `indicators.registry.IndicatorDefinition`.
     hub_indicators = [
         "indicators.builtins.places.PLACES_PER_10K",
@@ -19,7 +29,11 @@ class IndicatorsConfig(AppConfig):
         "indicators.builtins.schools.INSTALLED_EQUIPMENT",
         "indicators.builtins.schools.ACTIVE_LOANS",
         "indicators.builtins.schools.OVERDUE_LOANS",
+        "indicators.builtins.fragility.FRAGILITY",  # a list: global score and axes × references
     ]
+
+    # After the territory (10), whose communes the index is mapped onto.
+    hub_demo_loaders = [DemoLoader(55, "indicators.fragility.load_demo_fragility")]
 
     def ready(self):
         from . import signals

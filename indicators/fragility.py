@@ -42,6 +42,7 @@ from hub.imports import (
 )
 
 from .models import FragilityScore, FragilityWeighting
+from .tasks import request_recompute
 
 DEFAULT_EDITION = "2020"
 PRECISION = 6  # decimals kept: the file gives 9, far below any visible difference
@@ -344,7 +345,10 @@ def import_fragility(
         vanished = FragilityScore.objects.filter(edition=edition).exclude(
             commune_code__in=[code for _, code in values]
         )
+        gone = list(vanished.values_list("commune_code", flat=True))
         remove_vanished(vanished, counts, "indices communaux")
+        if counts.created or counts.updated or counts.removed:
+            request_recompute([code for _, code in values] + gone)
     return report
 
 

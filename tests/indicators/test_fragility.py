@@ -245,3 +245,14 @@ def test_duplicated_iris_is_refused(imported, tmp_path):
     assert error.column == "Code Iris"
     assert f"« {rows[2][header.index('Code Iris')]} »" in str(error)
     assert "lignes 4 et 420" in str(error)
+
+
+def test_demo_step_loads_the_index_after_the_territory(territory_28):
+    from hub.registry import demo_loaders
+    from indicators.fragility import load_demo_fragility
+
+    steps = [loader.function for loader in demo_loaders()]
+    fragility = steps.index("indicators.fragility.load_demo_fragility")
+    assert steps.index("cartography.demo.load_demo_territory") < fragility
+    assert load_demo_fragility().count("indices communaux").created == 363
+    assert load_demo_fragility().count("indices communaux").unchanged == 363
