@@ -3,6 +3,13 @@
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from accounts import roles
+from accounts.rules import territory
+
+# Who reads the staff-only indicators (figures of schools, deployments, loans): the people who
+# read the schools' figures, within their territory.
+STAFF_READERS = (roles.HUB_ADMINS, roles.DSDEN_STAFF, roles.LOCAL_AUTHORITY)
+
 
 class Level(models.TextChoices):
     COMMUNE = "commune", "commune"
@@ -57,6 +64,20 @@ class Audience(models.Model):
         return self.name
 
 
+def circonscription_code(circonscription) -> str:
+    """A circonscription's territory code: its code; the hub's number when the Annuaire gave
+    none (layouts of 2023 and before)."""
+    return circonscription.code or str(circonscription.pk)
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Public indicators for everyone; staff-only ones for their readers."""
+        if territory(user, *STAFF_READERS):
+            return self
+        return self.filter(is_public=True)
+
+
 class Indicator(models.Model):
     """One measured quantity; computed ones are declared in code and synced here."""
 
@@ -97,12 +118,47 @@ class Indicator(models.Model):
     )
     method_version = models.PositiveIntegerField("version de la méthode", default=1)
 
+    objects = IndicatorQuerySet.as_manager()
+
     class Meta:
         verbose_name = "indicateur"
         ordering = ["code"]
 
     def __str__(self):
         return self.name
+
+
+class ValueQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Values of public indicators; of staff-only ones, those of territories inside the
+        reader's: its communes, the EPCI it names or that have a commune in its départements,
+        its départements and their circonscriptions; France for national readers only."""
+        from cartography.models import Commune
+        from equipment.models import Circonscription
+
+        public = models.Q(indicator__is_public=True)
+        area = territory(user, *STAFF_READERS)
+        if area.national:
+            return self
+        if not area:
+            return self.filter(public)
+        communes = Commune.objects.filter(area.q("departement__code", "epci__siren", "code"))
+        epcis = set(area.epcis) | set(
+            Commune.objects.filter(departement__code__in=area.departements)
+            .exclude(epci=None)
+            .values_list("epci__siren", flat=True)
+        )
+        circonscriptions = [
+            circonscription_code(c)
+            for c in Circonscription.objects.filter(departement_code__in=area.departements)
+        ]
+        inside = (
+            models.Q(level=Level.COMMUNE, territory_code__in=communes.values("code"))
+            | models.Q(level=Level.EPCI, territory_code__in=epcis)
+            | models.Q(level=Level.DEPARTEMENT, territory_code__in=area.departements)
+            | models.Q(level=Level.CIRCONSCRIPTION, territory_code__in=circonscriptions)
+        )
+        return self.filter(public | inside)
 
 
 class Value(models.Model):
@@ -134,6 +190,8 @@ class Value(models.Model):
         blank=True,
     )
     method_version = models.PositiveIntegerField("version de la méthode", default=1)
+
+    objects = ValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = "valeur"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from equipment.gaps import MIN_SCHOOLS_PUBLISHED
 from equipment.models import CensusAnswer, Deployment, Loan, School
 
-from ..models import Aggregation, Level
+from ..models import Aggregation, Level, circonscription_code
 from ..registry import IndicatorDefinition, Row
 from .common import SCHOOL_LEVELS, STAFF, THEME_SCHOOLS
 
@@ -23,11 +23,6 @@ def _groups(school: School) -> tuple:
     if circonscription is None:
         return ()
     return ((Level.CIRCONSCRIPTION, circonscription_code(circonscription)),)
-
-
-def circonscription_code(circonscription) -> str:
-    """Its code; the hub's number when the Annuaire gave none (older layouts)."""
-    return circonscription.code or str(circonscription.pk)
 
 
 def _answers(context):
