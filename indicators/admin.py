@@ -1,6 +1,20 @@
-from django.contrib import admin
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.validators import FileExtensionValidator
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from hub.imports import ImportFileError
 
 from .models import Audience, Indicator, Theme, Value
+from .services import import_indicator_values
+
+MAX_UPLOAD_MB = 10
 
 
 @admin.register(Theme)
@@ -13,6 +27,21 @@ class ThemeAdmin(admin.ModelAdmin):
 class AudienceAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
+
+
+class ValuesUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV",
+        help_text="colonnes : indicateur, echelon, code_territoire, periode, valeur "
+        f"({MAX_UPLOAD_MB} Mo au plus)",
+        validators=[FileExtensionValidator(["csv", "txt"], "Déposez un fichier CSV (.csv).")],
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(f"Fichier trop volumineux ({MAX_UPLOAD_MB} Mo au plus).")
+        return file
 
 
 @admin.register(Indicator)
@@ -29,6 +58,44 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_filter = ["obtained", "is_public", "aggregation", "themes", "audiences"]
     search_fields = ["code", "name"]
     filter_horizontal = ["themes", "audiences"]
+    change_list_template = "admin/indicators/indicator/change_list.html"
+
+    def get_urls(self):
+        upload = path(
+            "importer-valeurs/",
+            self.admin_site.admin_view(self.import_values),
+            name="indicators_indicator_import_values",
+        )
+        return [upload, *super().get_urls()]
+
+    def import_values(self, request):
+        """Upload partners' figures (the same checks as `import_indicator_values`)."""
+        if not request.user.has_perm("indicators.add_value"):
+            raise PermissionDenied
+        form = ValuesUploadForm(request.POST or None, request.FILES or None)
+        error = ""
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder) / Path(upload.name).name
+                with target.open("wb") as out:
+                    for chunk in upload.chunks():
+                        out.write(chunk)
+                try:
+                    report = import_indicator_values(target)
+                except ImportFileError as exc:
+                    error = f"Import annulé, base inchangée. {exc}"
+                else:
+                    messages.success(request, " ".join(report.lines()))
+                    return redirect("admin:indicators_value_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Importer des valeurs d’indicateurs",
+            "form": form,
+            "error": error,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/indicators/import_values.html", context)
 
 
 @admin.register(Value)
