@@ -33,7 +33,10 @@ class IndicatorsConfig(AppConfig):
     ]
 
     # After the territory (10), whose communes the index is mapped onto.
-    hub_demo_loaders = [DemoLoader(55, "indicators.fragility.load_demo_fragility")]
+    hub_demo_loaders = [
+        DemoLoader(55, "indicators.fragility.load_demo_fragility"),
+        DemoLoader(99, "indicators.demo.load_demo_indicators"),  # after every other demo step
+    ]
 
     def ready(self):
         from . import signals
