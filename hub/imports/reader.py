@@ -28,6 +28,9 @@ BOM = codecs.BOM_UTF8
 CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 MIXED_SHOWN = 10
 FALLBACK = "hub-cp1252-fallback"
+# A cell may hold a whole polygon as WKT (the IRIS outlines of the long IFN editions), far
+# beyond the csv module's default limit of 128 KiB per field.
+csv.field_size_limit(1 << 30)
 
 
 def _cp1252_fallback(error: UnicodeDecodeError) -> tuple[str, int]:

@@ -256,3 +256,21 @@ def test_demo_step_loads_the_index_after_the_territory(territory_28):
     assert steps.index("cartography.demo.load_demo_territory") < fragility
     assert load_demo_fragility().count("indices communaux").created == 363
     assert load_demo_fragility().count("indices communaux").unchanged == 363
+
+
+def test_long_edition_with_population_and_iris_outline(territory_28, tmp_path):
+    """The long editions: more columns, the population, and an IRIS polygon in a cell far
+    larger than the csv module reads by default."""
+    header, rows = read()
+    outline = "MULTIPOLYGON(((" + ",".join(f"1.{i} 48.{i}" for i in range(20_000)) + ")))"
+    rows = [[*r, "1200", "7.5", outline] for r in rows]
+    data = write(tmp_path / "ifn.csv", header, rows, with_header=False)
+    names = tmp_path / "entete.csv"
+    names.write_text(";".join([*header, "P16 Pop", "Taux chômage", "geometry"]), encoding="utf-8")
+    import_fragility(data, headers=names)
+    dreux = FragilityScore.objects.get(commune_code="28134")
+    assert dreux.weighting == "population"  # equal populations: the plain mean again
+    assert dreux.population == 15 * 1200
+    assert dreux.scores["global_departement"] == pytest.approx(
+        by_hand("28134", COLUMNS["global_departement"]), abs=1e-6
+    )
