@@ -1,6 +1,9 @@
 """Indicators: the registry (what is measured, how, from which sources) and their values."""
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from accounts import roles
@@ -243,3 +246,71 @@ class FragilityScore(models.Model):
 
     def __str__(self):
         return f"IFN {self.edition} {self.commune_code}"
+
+
+class DiagnosticWeights(models.Model):
+    """The named weights of the gap diagnostic (indicators/diagnostic.py). Versioned: saving a
+    change never edits a version, it adds the next one, so a ranking always names the weights
+    it was made with. The newest version is the one in force."""
+
+    version = models.PositiveIntegerField("version", unique=True, editable=False)
+    fragility = models.FloatField(
+        "poids de la fragilité numérique", default=1, validators=[MinValueValidator(0)]
+    )
+    distance = models.FloatField(
+        "poids de l’éloignement de l’aide", default=1, validators=[MinValueValidator(0)]
+    )
+    fibre = models.FloatField(
+        "poids des locaux sans fibre", default=1, validators=[MinValueValidator(0)]
+    )
+    equipment = models.FloatField(
+        "poids du sous-équipement des écoles", default=1, validators=[MinValueValidator(0)]
+    )
+    note = models.CharField("motif du changement", max_length=250, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name="créée par",
+    )
+
+    FACTORS = ("fragility", "distance", "fibre", "equipment")
+
+    class Meta:
+        verbose_name = "pondération du diagnostic"
+        verbose_name_plural = "pondérations du diagnostic"
+        ordering = ["-version"]
+
+    def __str__(self):
+        return f"Pondération v{self.version}"
+
+    def save(self, *args, **kwargs):
+        """Always a new version: a change to a saved version is stored as the next one."""
+        if self.pk is not None:
+            current = DiagnosticWeights.objects.filter(pk=self.pk).first()
+            if current is not None and current.weights() == self.weights():
+                return super().save(*args, **kwargs)  # only the note changed
+            self.pk = None
+            self._state.adding = True
+        if self._state.adding:
+            newest = DiagnosticWeights.objects.aggregate(newest=models.Max("version"))["newest"]
+            self.version = (newest or 0) + 1
+            kwargs.pop("force_update", None)
+        return super().save(*args, **kwargs)
+
+    def weights(self) -> dict[str, float]:
+        return {name: getattr(self, name) for name in self.FACTORS}
+
+    def clean(self):
+        if not any(self.weights().values()):
+            raise ValidationError("Au moins un poids doit être supérieur à zéro.")
+
+    @classmethod
+    def current(cls) -> "DiagnosticWeights":
+        """The weights in force (version 1, every weight 1, when none was ever saved)."""
+        return cls.objects.order_by("-version").first() or cls.objects.create(
+            note="pondération initiale : chaque facteur pèse autant"
+        )
