@@ -10,7 +10,7 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -55,18 +55,23 @@ class IndicatorSerializer(serializers.ModelSerializer):
         )
 
 
-class IndicatorListView(APIView):
+class IndicatorViewSet(viewsets.GenericViewSet):
     """The registry: every indicator the reader may see, with its definition, method, unit,
-    levels, aggregation rule, sources and small-count threshold."""
+    levels, aggregation rule, sources and small-count threshold (a ViewSet, so the API's root
+    lists it)."""
 
     permission_classes = [AllowAny]  # public indicators are open data; the rest is filtered
+    serializer_class = IndicatorSerializer
+    pagination_class = None
 
-    @extend_schema(responses={200: IndicatorSerializer(many=True)})
-    def get(self, request):
-        indicators = Indicator.objects.visible_to(request.user).prefetch_related(
+    def get_queryset(self):
+        return Indicator.objects.visible_to(self.request.user).prefetch_related(
             "themes", "audiences"
         )
-        data = IndicatorSerializer(indicators, many=True, context={"request": request}).data
+
+    @extend_schema(responses={200: IndicatorSerializer(many=True)})
+    def list(self, request):
+        data = self.get_serializer(self.get_queryset(), many=True).data
         return Response({"count": len(data), "results": data})
 
 

@@ -8,7 +8,7 @@ class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = "Indicateurs"
     hub_api_routes = [
-        ApiRoute("indicators/", "indicators.api.IndicatorListView", "indicator-list"),
+        ApiRoute("indicators", "indicators.api.IndicatorViewSet", "indicator"),
         ApiRoute(
             "indicators/<slug:code>/values/",
             "indicators.api.IndicatorValuesView",
