@@ -12,6 +12,7 @@ from equipment.models import (
     MaturityLevel,
     School,
 )
+from hub.management.importing import import_finished
 from hub.models import Job
 
 from .tasks import JOB_KIND, request_recompute
@@ -61,12 +62,17 @@ def rules_changed(sender, raw=False, **kwargs):
         request_recompute(None)
 
 
-def import_finished(sender, instance, raw=False, **kwargs):
+def import_finished_as_job(sender, instance, raw=False, **kwargs):
     """An import run as a job (scheduled or asked by an administrator) may touch any commune."""
     if raw or instance.kind == JOB_KIND or instance.state != Job.State.DONE:
         return
     if instance.scheduled_import_id:
         request_recompute(None)
+
+
+def import_command_finished(sender, **kwargs):
+    """An import command (coverage, places, schools, territory…) wrote something."""
+    request_recompute(None)
 
 
 def connect():
@@ -84,4 +90,5 @@ def connect():
             signal.connect(
                 rules_changed, sender=model, dispatch_uid=f"{uid}-{model.__name__}-{name}"
             )
-    post_save.connect(import_finished, sender=Job, dispatch_uid=f"{uid}-import-finished")
+    post_save.connect(import_finished_as_job, sender=Job, dispatch_uid=f"{uid}-import-job")
+    import_finished.connect(import_command_finished, dispatch_uid=f"{uid}-import-command")

@@ -35,7 +35,10 @@ def _redis():
 
 def request_recompute(communes: Iterable[str] | None) -> None:
     """Recompute every indicator for these communes' territories (None: all of France), soon
-    after the current transaction commits."""
+    after the current transaction commits. Off when HUB_INDICATORS_AUTO_RECOMPUTE is False (the
+    test settings: a worker shared by the suite must not write jobs into unrelated tests)."""
+    if not getattr(settings, "HUB_INDICATORS_AUTO_RECOMPUTE", True):
+        return
     members = [ALL] if communes is None else [c for c in communes if c]
     if not members:
         return

@@ -20,6 +20,9 @@ CACHES = {
     }
 }
 CELERY_BROKER_URL = celery_broker_url(REDIS_BROKER_DB)
+# Data changes do not queue indicator recomputations (the suite's shared worker would write
+# jobs and values into unrelated tests); the tests of that behaviour turn it on.
+HUB_INDICATORS_AUTO_RECOMPUTE = False
 # No background tiles in tests: the machines reach no tile server.
 MAP_TILES_URL = env("MAP_TILES_URL", default="")
 LEAFLET_CONFIG = {**LEAFLET_CONFIG, "TILES": []}  # noqa: F405

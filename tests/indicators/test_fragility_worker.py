@@ -26,6 +26,7 @@ def figure(level, code):
 @pytest.mark.django_db(transaction=True)
 def test_imported_index_is_recomputed_by_the_worker(celery_worker_process, settings):
     settings.HUB_INDICATORS_DEBOUNCE_SECONDS = 1
+    settings.HUB_INDICATORS_AUTO_RECOMPUTE = True
     import_territory("28", TerritorySources.demo())
     assert figure("commune", "28134") is None
 

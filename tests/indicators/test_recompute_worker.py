@@ -26,6 +26,7 @@ def test_a_new_place_changes_its_commune_and_epci_after_the_worker_recomputes(
     celery_worker_process, settings
 ):
     settings.HUB_INDICATORS_DEBOUNCE_SECONDS = 1
+    settings.HUB_INDICATORS_AUTO_RECOMPUTE = True
     import_territory("28", TerritorySources.demo())
     chartres = Commune.objects.select_related("epci").get(code=CHARTRES)
     recompute([PER_10K])
