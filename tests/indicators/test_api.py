@@ -93,3 +93,15 @@ def test_bad_parameters_answer_400_in_french(client, computed):
 def test_the_schema_documents_both_routes(client):
     schema = client.get("/api/schema/").content.decode()
     assert "/api/indicators/{code}/values/" in schema and "/api/indicators/:" in schema
+
+
+@pytest.mark.django_db
+def test_a_value_whose_inputs_are_missing_says_so_instead_of_zero(client, small_epci):
+    village, _ = small_epci
+    village.population = None
+    village.save()
+    recompute(["lieux-pour-10000-habitants"])
+    results = client.get(values_url("lieux-pour-10000-habitants")).json()["results"]
+    village = next(r for r in results if r["code"] == "28001")
+    assert (village["value"], village["status"]) == (None, "missing")
+    assert village["missing_inputs"] == ["population municipale (recensement INSEE)"]

@@ -77,3 +77,23 @@ def test_a_value_describing_two_schools_is_withheld_and_three_are_shown(two_scho
         shown = value(TERMINALS, level, code)
         assert shown.status == ValueStatus.COMPUTED
         assert shown.value == pytest.approx(100 * 50 / 170)
+
+
+@pytest.mark.django_db
+def test_a_new_method_version_is_recorded_on_the_indicator_and_its_values(small_epci, monkeypatch):
+    import dataclasses
+
+    from django.apps import apps
+
+    from indicators.builtins.places import PLACES_PER_10K
+
+    add_place(small_epci[0])
+    recompute([PER_10K])
+    config = apps.get_app_config("indicators")
+    revised = dataclasses.replace(PLACES_PER_10K, method_version=2)
+    monkeypatch.setattr(config, "hub_indicators", [revised])
+    counts = recompute([PER_10K])
+    # Commune × 2, EPCI, département, France: each says it now follows method 2.
+    assert counts["method_or_vintage"] == counts["updated"] == 5
+    assert set(Value.objects.values_list("method_version", flat=True)) == {2}
+    assert Indicator.objects.get(code=PER_10K).method_version == 2
