@@ -21,10 +21,12 @@ def directory(request):
     form = DirectoryForm(request.GET or None, departement=departement)
     page = None
     located = False
+    commune = None
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
         result = search(data)
         located = result.point is not None
+        commune = result.commune
         places = result.places.prefetch_related(
             Prefetch("offers", queryset=Offer.objects.order_by("position"))
         )
@@ -41,6 +43,7 @@ def directory(request):
             "form": form,
             "page": page,
             "located": located,
+            "commune": commune,  # the searched commune: a link to its territory page
             "query": query.urlencode(),
             "has_filters": bool(request.GET),
             "communes_url": f"/api/communes/?departement={departement.code}"

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from hub.registry import ApiRoute, DemoLoader
+from hub.registry import ApiRoute, DemoLoader, PageUrls
 
 
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = "Indicateurs"
+    hub_urls = [PageUrls("", "indicators.urls")]  # /territoires/…
     hub_api_routes = [
         ApiRoute("indicators", "indicators.api.IndicatorViewSet", "indicator"),
         ApiRoute(
