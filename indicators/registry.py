@@ -25,6 +25,18 @@ from hub.registry import collect
 
 from .models import Aggregation, Indicator, Level, Obtained, Value, ValueStatus
 
+VALUE_FIELDS = (
+    "value",
+    "numerator",
+    "denominator",
+    "units",
+    "status",
+    "data_vintage",
+    "geography_vintage",
+    "input_state",
+    "missing_inputs",
+    "method_version",
+)
 ALL_LEVELS = (Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.FRANCE)
 FRANCE_CODE = "FR"
 
@@ -302,6 +314,7 @@ def recompute(
             (v.level, v.territory_code, v.period): v
             for v in _in_scope(indicator, context, computed)
         }
+        new, changed = [], []
         for key, fields in computed.items():
             fields = {
                 **fields,
@@ -310,15 +323,17 @@ def recompute(
             }
             current = existing.pop(key, None)
             if current is None:
-                Value.objects.create(
-                    indicator=indicator,
-                    level=key[0],
-                    territory_code=key[1],
-                    period=key[2],
-                    computed_at=now,
-                    **fields,
+                level, territory, period = key
+                new.append(
+                    Value(
+                        indicator=indicator,
+                        level=level,
+                        territory_code=territory,
+                        period=period,
+                        computed_at=now,
+                        **fields,
+                    )
                 )
-                counts["created"] += 1
             elif any(getattr(current, name) != fields[name] for name in fields):
                 if (current.method_version, current.data_vintage, current.geography_vintage) != (
                     fields["method_version"],
@@ -329,10 +344,13 @@ def recompute(
                 for name, value in fields.items():
                     setattr(current, name, value)
                 current.computed_at = now
-                current.save()
-                counts["updated"] += 1
+                changed.append(current)
             else:
                 counts["unchanged"] += 1
+        Value.objects.bulk_create(new, batch_size=2000)
+        Value.objects.bulk_update(changed, [*VALUE_FIELDS, "computed_at"], batch_size=2000)
+        counts["created"] += len(new)
+        counts["updated"] += len(changed)
         # Territories of the scope no longer described for a period just computed.
         periods = {key[2] for key in computed}
         stale = [v.pk for key, v in existing.items() if key[2] in periods]
