@@ -310,6 +310,8 @@ def recompute(
             progress.step(done, len(wanted), definition.name)
         indicator = indicators[code]
         computed = aggregate(definition, definition.rows(context), context)
+        if context.communes is not None and Level.FRANCE in definition.levels:
+            computed.update(france_from_departements(definition, indicator, computed))
         existing = {
             (v.level, v.territory_code, v.period): v
             for v in _in_scope(indicator, context, computed)
@@ -358,6 +360,40 @@ def recompute(
     return counts
 
 
+def france_from_departements(definition, indicator, computed: dict) -> dict:
+    """France in a partial recomputation: the sums of every département's value (those just
+    computed, the stored ones of the others), which are the sums of their communes, each in one
+    département. Left to the next full recomputation when a département is withheld (its sums
+    are not kept)."""
+    france = {}
+    periods = {period for level, _, period in computed if level == Level.DEPARTEMENT}
+    for period in sorted(periods):
+        departements = {
+            code: fields
+            for (level, code, p), fields in computed.items()
+            if level == Level.DEPARTEMENT and p == period
+        }
+        stored = Value.objects.filter(
+            indicator=indicator, level=Level.DEPARTEMENT, period=period
+        ).exclude(territory_code__in=departements)
+        for value in stored:
+            departements[value.territory_code] = {f: getattr(value, f) for f in VALUE_FIELDS}
+        if any(f["status"] == ValueStatus.WITHHELD for f in departements.values()):
+            continue
+        total = Aggregate()
+        for code, fields in sorted(departements.items()):
+            total.members += 1
+            total.fingerprint.update(repr((code, fields["input_state"])).encode())
+            total.vintages.add(fields["data_vintage"])
+            total.missing.extend(f"département {code} : {m}" for m in fields["missing_inputs"])
+            if fields["status"] != ValueStatus.MISSING:
+                total.numerator += fields["numerator"] or 0
+                total.denominator += fields["denominator"] or 0
+                total.units += fields["units"] or 0
+        france[(Level.FRANCE, FRANCE_CODE, period)] = value_fields(definition, total, False)
+    return france
+
+
 def _in_scope(indicator: Indicator, context: Context, computed: dict):
     values = Value.objects.filter(indicator=indicator)
     if context.communes is None:
@@ -368,5 +404,6 @@ def _in_scope(indicator: Indicator, context: Context, computed: dict):
         | Q(level=Level.EPCI, territory_code__in=context.epcis)
         | Q(level=Level.DEPARTEMENT, territory_code__in=context.departements)
         | Q(level=Level.CIRCONSCRIPTION, territory_code__in=extra)
+        | Q(level=Level.FRANCE, period__in={p for level, _, p in computed if level == Level.FRANCE})
     )
     return values.filter(query)

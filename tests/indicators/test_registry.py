@@ -97,3 +97,27 @@ def test_a_new_method_version_is_recorded_on_the_indicator_and_its_values(small_
     assert counts["method_or_vintage"] == counts["updated"] == 5
     assert set(Value.objects.values_list("method_version", flat=True)) == {2}
     assert Indicator.objects.get(code=PER_10K).method_version == 2
+
+
+@pytest.mark.django_db
+def test_recomputing_one_commune_updates_its_epci_departement_and_france(small_epci):
+    from cartography.models import Commune, Departement
+
+    village, _ = small_epci
+    loiret = Departement.objects.create(code="45", name="Loiret")
+    orleans = Commune.objects.create(
+        code="45234", name="Orléans", departement=loiret, population=1000
+    )
+    add_place(orleans)
+    recompute([PER_10K])
+    assert value(PER_10K, "france", "FR").value == pytest.approx(10_000 * 1 / 11_100)
+
+    add_place(village)
+    counts = recompute([PER_10K], communes=["28001"])
+    assert value(PER_10K, "commune", "28001").value == pytest.approx(100.0)
+    assert value(PER_10K, "epci", "200000001").value == pytest.approx(10_000 / 10_100)
+    assert value(PER_10K, "departement", "28").value == pytest.approx(10_000 / 10_100)
+    # France adds the stored Loiret to the recomputed Eure-et-Loir: 2 places, 11 100 people.
+    assert value(PER_10K, "france", "FR").value == pytest.approx(10_000 * 2 / 11_100)
+    assert value(PER_10K, "commune", "45234").value == pytest.approx(10.0)
+    assert counts["removed"] == 0
