@@ -135,12 +135,14 @@ def definitions() -> dict[str, IndicatorDefinition]:
 
 
 def sync_indicators(**_) -> dict[str, Indicator]:
-    """Make the `Indicator` rows say what the code declares (a post_migrate receiver too)."""
+    """Make the `Indicator` rows say what the code declares (a post_migrate receiver too):
+    definition, method, levels, rule and whether it is public come from the code; themes and
+    audiences only at creation, then they are edited in the admin."""
     from .models import Audience, Theme
 
     indicators = {}
     for definition in definitions().values():
-        indicator, _ = Indicator.objects.update_or_create(
+        indicator, created = Indicator.objects.update_or_create(
             code=definition.code,
             defaults={
                 "name": definition.name,
@@ -159,18 +161,19 @@ def sync_indicators(**_) -> dict[str, Indicator]:
                 "method_version": definition.method_version,
             },
         )
-        indicator.themes.set(
-            [
-                Theme.objects.get_or_create(code=c, defaults={"name": n})[0]
-                for c, n in definition.themes
-            ]
-        )
-        indicator.audiences.set(
-            [
-                Audience.objects.get_or_create(code=c, defaults={"name": n})[0]
-                for c, n in definition.audiences
-            ]
-        )
+        if created:  # then themes and audiences are the administrators' to change
+            indicator.themes.set(
+                [
+                    Theme.objects.get_or_create(code=c, defaults={"name": n})[0]
+                    for c, n in definition.themes
+                ]
+            )
+            indicator.audiences.set(
+                [
+                    Audience.objects.get_or_create(code=c, defaults={"name": n})[0]
+                    for c, n in definition.audiences
+                ]
+            )
         indicators[definition.code] = indicator
     return indicators
 

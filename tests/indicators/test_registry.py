@@ -121,3 +121,16 @@ def test_recomputing_one_commune_updates_its_epci_departement_and_france(small_e
     assert value(PER_10K, "france", "FR").value == pytest.approx(10_000 * 2 / 11_100)
     assert value(PER_10K, "commune", "45234").value == pytest.approx(10.0)
     assert counts["removed"] == 0
+
+
+@pytest.mark.django_db
+def test_themes_edited_in_the_admin_survive_a_recomputation(small_epci):
+    from indicators.models import Theme
+
+    recompute([PER_10K])
+    indicator = Indicator.objects.get(code=PER_10K)
+    assert [t.code for t in indicator.themes.all()] == ["mediation"]
+    access = Theme.objects.create(code="acces", name="Accès aux droits")
+    indicator.themes.set([access])
+    recompute([PER_10K])
+    assert [t.code for t in indicator.themes.all()] == ["acces"]
