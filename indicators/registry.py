@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -25,6 +25,7 @@ from hub.registry import collect
 
 from .models import Aggregation, Indicator, Level, Obtained, Value, ValueStatus
 
+RECOMPUTE_LOCK = 0x1D1CA7  # PostgreSQL advisory lock key of the recomputation
 VALUE_FIELDS = (
     "value",
     "numerator",
@@ -301,6 +302,8 @@ def recompute(
     """Recompute the given indicators (all declared: None) for the territories touching the
     given communes (all of France: None). Idempotent: a value whose inputs, method and vintage
     are unchanged is left as it was (its `computed_at` too). Returns counts per outcome."""
+    with connection.cursor() as cursor:  # one recomputation at a time (nightly and debounced)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECOMPUTE_LOCK])
     indicators = sync_indicators()
     context = scope(communes)
     cog = geography_vintage()
