@@ -11,7 +11,7 @@ from django.urls import path
 
 from hub.imports import ImportFileError
 
-from .models import Audience, Indicator, Theme, Value
+from .models import Audience, DiagnosticWeights, Indicator, Theme, Value
 from .services import import_indicator_values
 
 MAX_UPLOAD_MB = 10
@@ -104,3 +104,21 @@ class ValueAdmin(admin.ModelAdmin):
     list_filter = ["indicator", "level", "status"]
     search_fields = ["territory_code", "indicator__code"]
     readonly_fields = ["computed_at", "input_state"]
+
+
+@admin.register(DiagnosticWeights)
+class DiagnosticWeightsAdmin(admin.ModelAdmin):
+    """Each save adds the next version (`DiagnosticWeights.save`); the newest is in force, and
+    the diagnostic page names it. Versions are kept: no deletion."""
+
+    list_display = ["version", *DiagnosticWeights.FACTORS, "note", "created_at", "created_by"]
+    readonly_fields = ["version", "created_at", "created_by"]
+    fields = [*DiagnosticWeights.FACTORS, "note", "version", "created_at", "created_by"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change or set(form.changed_data) & set(DiagnosticWeights.FACTORS):
+            obj.created_by = request.user  # the author of the new version
+        super().save_model(request, obj, form, change)

@@ -1,13 +1,20 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from hub.registry import ApiRoute, DemoLoader, PageUrls
+from hub.registry import ApiRoute, DemoLoader, MenuEntry, PageUrls
 
 
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = "Indicateurs"
-    hub_urls = [PageUrls("", "indicators.urls")]  # /territoires/…
+    hub_urls = [
+        PageUrls("", "indicators.urls"),  # /territoires/…
+        PageUrls("", "indicators.dashboard_urls"),  # /tableaux-de-bord/…, /diagnostic/
+    ]
+    hub_menu_entries = [
+        MenuEntry("Tableaux de bord", "dashboards", order=60, current=("dashboards", "dashboard")),
+        MenuEntry("Diagnostic", "diagnostic", order=65),
+    ]
     hub_api_routes = [
         ApiRoute("indicators", "indicators.api.IndicatorViewSet", "indicator"),
         ApiRoute(

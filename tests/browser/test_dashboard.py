@@ -1,0 +1,95 @@
+"""The dashboards and the gap diagnostic in Chromium: a DSDEN agent of 28 opens their dashboard,
+picks an indicator, sees the choropleth, the table and the DSFR chart (drawn under the CSP),
+clicks a commune and lands on its territory page; axe-core finds no violation on the dashboard
+and the diagnostic."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from accounts import roles
+from accounts.services import ensure_role_groups, grant
+from cartography.importers.territory import TerritorySources, import_territory
+from cartography.models import Commune
+from equipment.models import Campaign, Circonscription, School
+from indicators.registry import recompute, sync_indicators
+from tests.browser.test_schools import PASSWORD, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+RESPONSE_RATE = "taux-reponse-recensement"
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    """Eure-et-Loir, three schools in two communes asked by a campaign, every indicator
+    computed, and a DSDEN agent of 28."""
+    import_territory("28", TerritorySources.demo())
+    ensure_role_groups()
+    sync_indicators()
+    circo = Circonscription.objects.create(name="Chartres 1", departement_code="28")
+    for uai, code in [("0280001A", "28085"), ("0280002B", "28085"), ("0280003C", "28134")]:
+        commune = Commune.objects.get(code=code)
+        School.objects.create(
+            uai=uai, name=f"École {uai}", kind="elementaire", departement_code="28",
+            commune=commune, commune_code=code, circonscription=circo, source="annuaire",
+            location=commune.geometry.point_on_surface,
+        )  # fmt: skip
+    Campaign.objects.create(
+        school_year="2025-2026", title="Recensement 2025", opens_on=datetime.date(2025, 9, 1),
+        closes_on=datetime.date(2025, 12, 19), kinds=["elementaire"],
+    )  # fmt: skip
+    recompute()
+    grant(
+        get_user_model().objects.create_user("agent", "agent@dsden.fr", PASSWORD),
+        roles.DSDEN_STAFF,
+        (roles.DEPARTEMENT, "28"),
+    )
+    return live_server.url
+
+
+def test_a_dsden_agent_picks_an_indicator_and_clicks_a_commune_to_its_page(browser, site, axe):
+    page = log_in(browser, site, "agent")
+    csp_errors = []
+    page.on(
+        "console",
+        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(site + "/tableaux-de-bord/")
+    expect(page).to_have_url(site + "/tableaux-de-bord/dsden/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tableau de bord DSDEN")
+
+    page.get_by_label("Indicateur", exact=True).select_option(RESPONSE_RATE)  # submits on change
+    expect(page).to_have_url(re.compile(rf"/tableaux-de-bord/dsden/\?.*indicateur={RESPONSE_RATE}"))
+    expect(page.locator("#map-status")).to_have_text("2 territoires colorés pour 2025-2026.")
+    chartres = page.locator('#dashboard-map path[data-code="28085"]')
+    expect(chartres).to_have_count(1)
+    # Coloured by its class (no answer yet: 0 %), not the grey of "no figure".
+    assert chartres.get_attribute("fill") not in (None, "#bbbbbb")
+    row = page.locator('#dashboard-table tr[data-code="28085"]')
+    expect(row).to_contain_text("Chartres")
+    expect(row).to_contain_text("0,0")
+    # The DSFR bar chart is drawn (a canvas inside the web component), the CSP refusing nothing.
+    expect(page.locator("bar-chart canvas")).to_have_count(1)
+    assert csp_errors == []
+    assert axe(page) == []
+
+    chartres.click()
+    page.wait_for_url(site + "/territoires/commune/28085/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Chartres")
+
+
+def test_the_diagnostic_passes_axe_and_a_commune_opens_its_page(browser, site, axe):
+    page = log_in(browser, site, "agent")
+    page.goto(site + "/diagnostic/")
+    expect(page.locator("#map-status")).to_contain_text("communes colorées par besoin combiné")
+    expect(page.locator("#weights-version")).to_contain_text("pondération version 1")
+    assert axe(page) == []
+    page.get_by_label("Classer").select_option("ecoles")
+    page.get_by_role("button", name="Afficher").click()
+    expect(page.locator("#diagnostic-table tbody tr")).to_have_count(3)
+    assert axe(page) == []
+    page.locator('#diagnostic-table tr[data-code="0280003C"] a').click()
+    page.wait_for_url(site + "/territoires/commune/28134/")
