@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from actors import opening
@@ -22,7 +22,9 @@ def period() -> str:
 
 
 def vintage() -> str:
-    return f"annuaire au {timezone.localdate():%d/%m/%Y}"
+    """The directory's newest update: unchanged from one day to the next until a place is."""
+    newest = Place.objects.aggregate(newest=Max("updated_on"))["newest"]
+    return f"annuaire mis à jour le {newest:%d/%m/%Y}" if newest else "annuaire vide"
 
 
 def places_per_10k(context):

@@ -141,7 +141,7 @@ def loans(overdue: bool):
                 str(today.year),
                 loan.quantity,
                 groups=groups,
-                data_vintage=f"prêts en cours au {today:%d/%m/%Y}",
+                data_vintage=f"prêts enregistrés dans le hub, {today.year}",
             )
 
     return compute
