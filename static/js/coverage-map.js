@@ -34,11 +34,14 @@
     parent.append(p);
   }
 
-  function popup(props, period) {
+  function popup(props, period, level) {
     const box = document.createElement("div");
     const title = document.createElement("strong");
     title.textContent = props.name + (props.communes > 1 ? " (" + props.communes + " communes)" : " (" + props.code + ")");
     box.append(title);
+    if (level === "commune" || level === "epci") {
+      box.append(window.hubMap.territoryLink(level, props.code, props.name));
+    }
     if (props.premises === null || props.ftth_ready === null) {
       line(box, "Pas de donnée pour " + period + ".");
       return box;
@@ -119,7 +122,7 @@
       communes = L.geoJSON(data, {
         style: (f) => ({ color: "#ffffff", weight: 1, fillColor: colour(f.properties.rate), fillOpacity: 0.85 }),
         onEachFeature: (f, layer) => {
-          layer.bindPopup(() => popup(f.properties, data.period));
+          layer.bindPopup(() => popup(f.properties, data.period, data.level));
           layer.bindTooltip(() => window.hubMap.text(f.properties.name), { sticky: true });
         },
       }).addTo(map);

@@ -29,5 +29,21 @@ window.hubMap = (function () {
     return span;
   }
 
-  return { fetchCollection: fetchCollection, territoryBackground: territoryBackground, text: text };
+  // A link to a territory's page (/territoires/<level>/<code>/), built as DOM nodes.
+  function territoryLink(level, code, name) {
+    const p = document.createElement("p");
+    const link = document.createElement("a");
+    link.href = "/territoires/" + level + "/" + encodeURIComponent(code) + "/";
+    link.className = "hub-territory-link";
+    link.textContent = "Portrait du territoire : " + (name === null || name === undefined ? code : name);
+    p.append(link);
+    return p;
+  }
+
+  return {
+    fetchCollection: fetchCollection,
+    territoryBackground: territoryBackground,
+    text: text,
+    territoryLink: territoryLink,
+  };
 })();

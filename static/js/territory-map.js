@@ -32,6 +32,7 @@
       epci.textContent = "EPCI : " + props.epci_name;
       box.append(epci);
     }
+    box.append(window.hubMap.territoryLink("commune", code, props.name));
     return box;
   }
 
