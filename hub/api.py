@@ -1,6 +1,9 @@
 """What every API of the hub shares."""
 
+from django.http import Http404
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
+from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -8,6 +11,14 @@ class GeoJSONRenderer(JSONRenderer):
 
     format = "geojson"
     media_type = "application/geo+json"
+
+
+def exception_handler(exc, context):
+    """DRF's, with the English message of Django's `get_object_or_404` ("No Place matches the
+    given query.") replaced by DRF's translated "Non trouvé."; the hub's own 404 messages kept."""
+    if isinstance(exc, Http404) and str(exc).endswith("matches the given query."):
+        exc = NotFound()
+    return drf_exception_handler(exc, context)
 
 
 def point_feature(identifier: str, point, properties: dict) -> dict:

@@ -209,6 +209,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "hub.api.exception_handler",  # French 404s
     # Generous for people (a map loads a few layers per move), a brake on scrapers. The scoped
     # rates also serve pages outside DRF (hub/throttling.py): PDFs, password reset.
     # Proxies in front of the hub whose X-Forwarded-For is trusted (client addresses for the
