@@ -38,6 +38,7 @@ VALUE_FIELDS = (
     "missing_inputs",
     "method_version",
 )
+VINTAGE_FIELDS = ("method_version", "data_vintage", "geography_vintage")
 ALL_LEVELS = (Level.COMMUNE, Level.EPCI, Level.DEPARTEMENT, Level.FRANCE)
 FRANCE_CODE = "FR"
 
@@ -318,9 +319,12 @@ def recompute(
         computed = aggregate(definition, definition.rows(context), context)
         if context.communes is not None and Level.FRANCE in definition.levels:
             computed.update(france_from_departements(definition, indicator, computed))
+        # Stored values as plain tuples: comparing them is what a run mostly does.
         existing = {
-            (v.level, v.territory_code, v.period): v
-            for v in _in_scope(indicator, context, computed)
+            (level, territory, period): (pk, dict(zip(VALUE_FIELDS, stored, strict=True)))
+            for pk, level, territory, period, *stored in _in_scope(
+                indicator, context, computed
+            ).values_list("pk", "level", "territory_code", "period", *VALUE_FIELDS)
         }
         new, changed = [], []
         for key, fields in computed.items():
@@ -329,39 +333,33 @@ def recompute(
                 "geography_vintage": cog,
                 "method_version": definition.method_version,
             }
-            current = existing.pop(key, None)
-            if current is None:
-                level, territory, period = key
-                new.append(
-                    Value(
-                        indicator=indicator,
-                        level=level,
-                        territory_code=territory,
-                        period=period,
-                        computed_at=now,
-                        **fields,
-                    )
-                )
-            elif any(getattr(current, name) != fields[name] for name in fields):
-                if (current.method_version, current.data_vintage, current.geography_vintage) != (
-                    fields["method_version"],
-                    fields["data_vintage"],
-                    fields["geography_vintage"],
-                ):
-                    counts["method_or_vintage"] += 1
-                for name, value in fields.items():
-                    setattr(current, name, value)
-                current.computed_at = now
-                changed.append(current)
-            else:
+            level, territory, period = key
+            pk, current = existing.pop(key, (None, None))
+            if current == fields:
                 counts["unchanged"] += 1
+                continue
+            value = Value(
+                pk=pk,
+                indicator=indicator,
+                level=level,
+                territory_code=territory,
+                period=period,
+                computed_at=now,
+                **fields,
+            )
+            if pk is None:
+                new.append(value)
+                continue
+            changed.append(value)
+            if any(current[f] != fields[f] for f in VINTAGE_FIELDS):
+                counts["method_or_vintage"] += 1
         Value.objects.bulk_create(new, batch_size=2000)
         Value.objects.bulk_update(changed, [*VALUE_FIELDS, "computed_at"], batch_size=2000)
         counts["created"] += len(new)
         counts["updated"] += len(changed)
         # Territories of the scope no longer described for a period just computed.
         periods = {key[2] for key in computed}
-        stale = [v.pk for key, v in existing.items() if key[2] in periods]
+        stale = [pk for key, (pk, _) in existing.items() if key[2] in periods]
         counts["removed"] += Value.objects.filter(pk__in=stale).delete()[0]
     return counts
 
