@@ -364,6 +364,7 @@ def bar_chart(rows: list[dict], indicator: Indicator) -> dict | None:
     return {
         "x": json.dumps([[r["name"] for r in drawn]], ensure_ascii=False),
         "y": json.dumps([[round(r["figure"], indicator.precision) for r in drawn]]),
+        "name": json.dumps([indicator.name], ensure_ascii=False),
         "rows": drawn,
     }
 
@@ -382,6 +383,7 @@ def time_series(user, indicator: Indicator, scope: Scope) -> dict | None:
     return {
         "x": json.dumps([[v.period for v in drawn]], ensure_ascii=False),
         "y": json.dumps([[round(shown(v), indicator.precision) for v in drawn]]),
+        "name": json.dumps([indicator.name], ensure_ascii=False),
         "rows": [(v.period, figure_text(v, indicator)) for v in points],
     }
 

@@ -122,3 +122,28 @@ def test_a_dsden_of_another_departement_sees_none_of_28(client, computed, django
     page = main_text(response)
     assert "Ille-et-Vilaine" in page and "Eure-et-Loir" not in page
     assert "CC Test" not in page and "29,4" not in page
+
+
+@pytest.mark.django_db
+def test_the_time_series_has_its_data_table_and_never_draws_a_withheld_period(client, small_epci):
+    from indicators.models import Indicator, Level, Value, ValueStatus
+    from indicators.registry import sync_indicators
+
+    sync_indicators()
+    fibre = Indicator.objects.get(code="part-locaux-raccordables-fibre")
+    for period, value, status in [
+        ("T3 2017", 20.2, ValueStatus.COMPUTED),
+        ("T4 2017", None, ValueStatus.WITHHELD),
+        ("T1 2018", 27.1, ValueStatus.COMPUTED),
+    ]:
+        Value.objects.create(
+            indicator=fibre, level=Level.DEPARTEMENT, territory_code="28", period=period,
+            value=value, status=status,
+        )  # fmt: skip
+    page = main_text(client.get(f"/tableaux-de-bord/public/?indicateur={fibre.code}"))
+    chart = re.search(r"<line-chart ([^>]*)>", page).group(1)
+    assert 'x="[["T3 2017", "T1 2018"]]"' in chart and 'y="[[20.2, 27.1]]"' in chart
+    assert 'name="["Part des locaux raccordables à la fibre"]"' in chart  # JSON, as it reads
+    table = page[page.index("Données du graphique : Part des locaux") :]
+    cells = re.findall(r"<td>(.*?)</td>", table[: table.index("</table>")])
+    assert cells == ["T3 2017", "20,2", "T4 2017", "secret statistique", "T1 2018", "27,1"]
