@@ -377,29 +377,50 @@ def places(territory: Territory) -> dict:
     }
 
 
-def school_rows(user, territory: Territory) -> list:
+SCHOOLS_LISTED = 200  # beyond, the schools' own list (/ecoles/) is the place to browse them
+
+
+def school_rows(user, territory: Territory) -> dict:
     """Per school, for those who read the schools' figures (`School.objects.visible_to`): the
-    newest census answer's maturity level, terminals per 100 pupils and connection."""
+    newest census answer's maturity level, terminals per 100 pupils and connection (the first
+    SCHOOLS_LISTED schools; `more` says whether there are others)."""
     from django.db.models import Prefetch
 
     from equipment.models import CensusAnswer, School
 
-    answers = CensusAnswer.objects.select_related("campaign").order_by("-campaign__school_year")
+    answers = (
+        CensusAnswer.objects.select_related("campaign")
+        .only(
+            "school_id",
+            "campaign__school_year",
+            "pupils",
+            "desktops_pupils",
+            "laptops_pupils",
+            "tablets_pupils",
+            "connection",
+            "level",
+        )  # fmt: skip
+        .order_by("-campaign__school_year")
+    )
     schools = (
         School.objects.visible_to(user)
         .filter(territory.q("commune"))
         .select_related("commune")
         .prefetch_related(Prefetch("census_answers", queryset=answers))
-        .order_by("commune__name", "name")
+        .order_by("commune__name", "name")[: SCHOOLS_LISTED + 1]
     )
     rows = []
     for school in schools:
         answer = next(iter(school.census_answers.all()), None)
-        terminals = None
-        if answer and answer.pupils:
-            terminals = number(answer.terminals_per_100_pupils, 1)
-        rows.append({"school": school, "answer": answer, "terminals": terminals})
-    return rows
+        terminals = answer.terminals_per_100_pupils if answer else None
+        rows.append(
+            {
+                "school": school,
+                "answer": answer,
+                "terminals": None if terminals is None else number(terminals, 1),
+            }
+        )
+    return {"rows": rows[:SCHOOLS_LISTED], "more": len(rows) > SCHOOLS_LISTED}
 
 
 def commune_school_lines(user, territory: Territory, codes: tuple[str, ...]) -> list:
