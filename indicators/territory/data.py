@@ -224,7 +224,7 @@ def change_text(indicator: Indicator, current: Value | None, previous: Value | N
     if current.value is None or previous.value is None:
         return "évolution non disponible"
     delta = current.value - previous.value
-    unit = "point" if indicator.unit == "%" else indicator.unit
+    unit = ("point" if abs(delta) < 2 else "points") if indicator.unit == "%" else indicator.unit
     sign = "+" if delta >= 0 else "−"
     return f"{sign}{number(abs(delta), indicator.precision)} {unit}".strip()
 

@@ -162,3 +162,21 @@ def test_the_home_search_and_the_directory_lead_to_the_commune_page(client, town
     assert link in text(client.get("/lieux/", {"lieu": "28002"}))
     place = Place.objects.get(commune=town)
     assert link in text(client.get(f"/lieux/{place.pk}/"))
+
+
+@pytest.mark.django_db
+def test_a_commune_without_population_says_what_is_missing_instead_of_0(client, small_epci):
+    from cartography.models import Commune
+
+    village, _ = small_epci
+    hamlet = Commune.objects.create(
+        code="28003", name="Hameau", departement=village.departement, epci=village.epci
+    )
+    add_place(hamlet, "Point numérique du Hameau")
+    recompute(["lieux-pour-10000-habitants"])
+    page = text(client.get("/territoires/commune/28003/"))
+    assert "Population inconnue" in page
+    assert "donnée manquante (population municipale (recensement INSEE))" in page
+    assert "0,0 lieux pour 10\u202f000 habitants" not in page
+    epci = text(client.get("/territoires/epci/200000001/"))
+    assert "1 commune sans population connue" in epci
