@@ -1,6 +1,8 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from accounts.admin import VisibleToAdmin
+
 from .models import (
     EPCI,
     Building,
@@ -80,7 +82,7 @@ class BuildingAdmin(LeafletGeoAdmin):
 
 
 @admin.register(CoverageReport)
-class CoverageReportAdmin(admin.ModelAdmin):
+class CoverageReportAdmin(VisibleToAdmin, admin.ModelAdmin):
     list_display = ["title", "job"]
     list_select_related = ["job"]
     readonly_fields = ["job", "parameters"]

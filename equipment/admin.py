@@ -2,6 +2,8 @@ from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import VisibleToAdmin
+
 from .models import (
     Campaign,
     CensusAnswer,
@@ -15,14 +17,6 @@ from .models import (
     School,
     SchoolDirector,
 )
-
-
-class VisibleToAdmin:
-    """The admin lists and opens only what the administrator's territory covers (the model's
-    `visible_to`): a school of another département is as absent here as on the pages."""
-
-    def get_queryset(self, request):
-        return self.model.objects.visible_to(request.user)
 
 
 @admin.register(Circonscription)
@@ -67,12 +61,24 @@ class SchoolDirectorAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "school__uai", "school__name"]
     raw_id_fields = ["user", "school"]
 
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).filter(school__in=School.objects.visible_to(request.user))
+        )
+
 
 @admin.register(DigitalReferent)
 class DigitalReferentAdmin(admin.ModelAdmin):
     list_display = ["user", "circonscription"]
     search_fields = ["user__username", "user__email", "circonscription__name"]
     raw_id_fields = ["user"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(circonscription__in=Circonscription.objects.visible_to(request.user))
+        )
 
 
 @admin.register(Campaign)
