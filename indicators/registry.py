@@ -227,8 +227,7 @@ def value_fields(definition: IndicatorDefinition, aggregate: Aggregate, single: 
         "data_vintage": " ; ".join(sorted(v for v in aggregate.vintages if v))[:250],
         "input_state": aggregate.fingerprint.hexdigest(),
     }
-    present = aggregate.members - (1 if single and aggregate.missing else 0)
-    if aggregate.missing and (single or present <= 0 or aggregate.units == 0):
+    if aggregate.missing and (single or aggregate.units == 0):  # nothing known to add up
         return {**fields, "status": ValueStatus.MISSING}
     if aggregate.units < definition.small_count_threshold:
         return {**fields, "status": ValueStatus.WITHHELD, "missing_inputs": []}
