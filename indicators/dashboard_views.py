@@ -70,7 +70,11 @@ DASHBOARDS = {
             "de maturité numérique et déploiements.",
             SCHOOLS,
             (roles.DSDEN_STAFF, roles.HUB_ADMINS),
-            links=(("Écoles et liste des manques", "equipment-schools"),),
+            links=(
+                ("Écoles et liste des manques", "equipment-schools"),
+                ("Déploiements", "equipment-deployments"),
+                ("Prêts aux familles", "equipment-loans"),
+            ),
         ),
         Dashboard(
             "prefecture",
@@ -98,7 +102,10 @@ DASHBOARDS = {
             "Les chiffres de votre territoire : écoles, couverture, fragilité et accès à l’aide.",
             (*TERRITORY, *SCHOOLS),
             (roles.LOCAL_AUTHORITY, roles.HUB_ADMINS),
-            links=(("Diagnostic des écarts", "diagnostic"),),
+            links=(
+                ("Diagnostic des écarts", "diagnostic"),
+                ("Déploiements", "equipment-deployments"),
+            ),
         ),
         Dashboard(
             "public",
@@ -272,6 +279,8 @@ def dashboard(request, key):
         "scope": scope,
         "links": [(label, reverse(name)) for label, name in board.links],
     }
+    if scope.departement is not None:
+        context["key_figures"] = key_figures(request.user, indicators, scope)
     indicator = next(
         (i for i in indicators if i.code == request.GET.get("indicateur")),
         indicators[0] if indicators else None,
@@ -345,6 +354,26 @@ def dashboard(request, key):
         }
     )
     return render(request, "indicators/dashboard.html", context)
+
+
+def key_figures(user, indicators: list[Indicator], scope: Scope) -> list[dict]:
+    """Each indicator of the dashboard for the whole département, newest period."""
+    newest = {}
+    for value in Value.objects.visible_to(user).filter(
+        indicator__in=indicators, level=Level.DEPARTEMENT, territory_code=scope.departement.code
+    ):
+        known = newest.get(value.indicator_id)
+        if known is None or period_key(value.period) > period_key(known.period):
+            newest[value.indicator_id] = value
+    return [
+        {
+            "indicator": i,
+            "period": newest[i.pk].period if i.pk in newest else "–",
+            "text": figure_text(newest.get(i.pk), i),
+            "url": "?" + urlencode({"departement": scope.departement.code, "indicateur": i.code}),
+        }
+        for i in indicators
+    ]
 
 
 def query_api(query: dict) -> dict:

@@ -62,6 +62,9 @@ def test_a_withheld_value_never_appears_on_the_dashboard_its_table_or_export(
     # The town's 50 terminals for 150 pupils (33.3) and the village's 0.0 are nowhere.
     assert "33,3" not in page and "33.3" not in page
     assert "2 territoires en « secret statistique »" in page
+    # The key figures give the département's value (three schools: shown).
+    key = page[page.index('id="key-figures"') :]
+    assert re.search(r"Terminaux[^<]*</a></td><td>2025-2026</td><td>29,4</td>", key)
     assert "<bar-chart" not in page  # nothing to draw
     export = re.search(r'href="([^"]*format=csv[^"]*)"', page).group(1)
     data = client.get(unescape(export)).content.decode("utf-8-sig")
