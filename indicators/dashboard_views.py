@@ -279,6 +279,8 @@ def dashboard(request, key):
         "scope": scope,
         "links": [(label, reverse(name)) for label, name in board.links],
     }
+    if key == "collectivite":
+        context["own_pages"] = own_territory_pages(request.user)
     if scope.departement is not None:
         context["key_figures"] = key_figures(request.user, indicators, scope)
     indicator = next(
@@ -354,6 +356,20 @@ def dashboard(request, key):
         }
     )
     return render(request, "indicators/dashboard.html", context)
+
+
+def own_territory_pages(user) -> list[tuple[str, str]]:
+    """A local authority's territories (département, EPCI, commune), each with its page."""
+    area = territory(user, roles.LOCAL_AUTHORITY)
+    pages = []
+    for level, codes in [
+        (Level.DEPARTEMENT, area.departements),
+        (Level.EPCI, area.epcis),
+        (Level.COMMUNE, area.communes),
+    ]:
+        names = territory_names(level, sorted(codes)) if codes else {}
+        pages += [(names.get(c, c), f"/territoires/{level}/{c}/") for c in sorted(codes)]
+    return pages
 
 
 def key_figures(user, indicators: list[Indicator], scope: Scope) -> list[dict]:

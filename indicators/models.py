@@ -311,6 +311,9 @@ class DiagnosticWeights(models.Model):
     @classmethod
     def current(cls) -> "DiagnosticWeights":
         """The weights in force (version 1, every weight 1, when none was ever saved)."""
-        return cls.objects.order_by("-version").first() or cls.objects.create(
-            note="pondération initiale : chaque facteur pèse autant"
-        )
+        newest = cls.objects.order_by("-version").first()
+        if newest is None:  # get_or_create: two first readers at once make one version 1
+            newest, _ = cls.objects.get_or_create(
+                version=1, defaults={"note": "pondération initiale : chaque facteur pèse autant"}
+            )
+        return newest

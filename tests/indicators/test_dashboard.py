@@ -150,3 +150,23 @@ def test_the_time_series_has_its_data_table_and_never_draws_a_withheld_period(cl
     table = page[page.index("Données du graphique : Part des locaux") :]
     cells = re.findall(r"<td>(.*?)</td>", table[: table.index("</table>")])
     assert cells == ["T3 2017", "20,2", "T4 2017", "secret statistique", "T1 2018", "27,1"]
+
+
+@pytest.mark.django_db
+def test_a_commune_sees_its_own_territory_only_with_a_link_to_its_page(
+    client, small_epci, django_user_model
+):
+    from .conftest import add_place
+
+    village, town = small_epci
+    add_place(village, "Médiathèque")
+    add_place(town, "France services")
+    recompute(["lieux-pour-10000-habitants"])
+    user = staff(django_user_model, "mairie", roles.LOCAL_AUTHORITY, (roles.COMMUNE, "28001"))
+    client.force_login(user)
+    assert client.get("/tableaux-de-bord/")["Location"] == "/tableaux-de-bord/collectivite/"
+    response = client.get(
+        "/tableaux-de-bord/collectivite/?indicateur=lieux-pour-10000-habitants&echelon=commune"
+    )
+    assert table_rows(response) == [["Village", "28001", "100,0"]]  # not the town
+    assert '<a href="/territoires/commune/28001/">Village</a>' in main_text(response)
