@@ -2,8 +2,11 @@
 the coverage map, and accessible."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from accounts import roles
+from accounts.services import ensure_role_groups, grant
 from actors.demo import load_demo_places
 from cartography.importers.coverage import load_demo_coverage
 from cartography.importers.territory import TerritorySources, import_territory
@@ -13,6 +16,7 @@ from tests.browser.helpers import wait_until_still
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHARTRES = (48.4469, 1.4890)
+PASSWORD = "un-mot-de-passe-2026"
 
 
 @pytest.fixture
@@ -24,6 +28,7 @@ def site(transactional_db, live_server):
     load_demo_schools()
     load_demo_census()
     recompute()
+    ensure_role_groups()
     return live_server.url
 
 
@@ -68,4 +73,18 @@ def test_a_commune_of_the_coverage_map_links_to_its_page(page, site):
 def test_an_epci_page_has_no_accessibility_violation(page, site, axe):
     page.goto(site + "/territoires/epci/200033181/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Chartres Métropole")
+    assert axe(page) == []
+
+
+def test_dsden_staff_see_the_schools_one_by_one_on_an_accessible_page(page, site, axe):
+    user = get_user_model().objects.create_user("dsden", "dsden@ac-orleans-tours.fr", PASSWORD)
+    grant(user, roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
+    page.goto(site + "/comptes/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("dsden")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se connecter")).to_have_count(0)
+    page.goto(site + "/territoires/commune/28085/")
+    expect(page.locator("#ecoles-detail tbody tr").first).to_be_visible()
+    expect(page.locator("#bloc-equipement")).to_contain_text("Déploiements d’équipement")
     assert axe(page) == []
