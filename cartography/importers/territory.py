@@ -143,9 +143,11 @@ def _read_epci(path, dep, resolver, current, report):
     epcis: dict[str, dict] = {}
     membership: dict[str, str] = {}
     columns = ["DEPT", "SIREN", "RAISON_SOCIALE", "NATURE_JURIDIQUE", "DEP_COM", "INSEE"]
+    unique = UniqueKeys(path, "commune membre", "insee")
     for line, row in iter_xlsx(path, columns):
         if _text_code(row["DEP_COM"], 2) != dep:
             continue
+        unique.add(_text_code(row["INSEE"], 5), line)
         siren = _text_code(row["SIREN"], 9)
         if len(siren) != 9 or not siren.isdigit():
             raise ImportFileError(path, f"SIREN invalide « {row['SIREN']} »", line, "siren")
