@@ -146,3 +146,23 @@ def test_exported_names_are_neutralised(client, three):
 
 def test_the_public_cannot_rank_schools(client, three):
     assert client.get("/diagnostic/", {"rang": "ecoles"}).status_code == 404
+
+
+def test_dsden_staff_rank_their_schools_with_the_reasons(client, two_schools, django_user_model):
+    from accounts import roles
+    from accounts.services import grant
+    from equipment.models import CensusAnswer
+
+    # The village's school (0 terminals for 20 pupils) is also the one without fibre.
+    CensusAnswer.objects.filter(school__uai="0280003C").update(connection="copper")
+    agent = django_user_model.objects.create_user("agent", "agent@example.org", "pw-agent-2026")
+    grant(agent, roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
+    client.force_login(agent)
+    rows, html = ranking(client, rang="ecoles")
+    assert [name for _, name, _ in rows][0] == "École 0280003CVillage"  # school, commune
+    _, _, why = rows[0]
+    assert "locaux sans fibre (école sans fibre) : 50 % du besoin" in why
+    assert "sous-équipement des écoles (0,0 terminaux pour 100 élèves) : 50 % du besoin" in why
+    assert 'href="/territoires/commune/28001/"' in html  # the school's commune page
+    # A school's row gives its pupils as the people concerned.
+    assert "20 élèves" in html
