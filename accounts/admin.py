@@ -1,11 +1,16 @@
 """People who sign in, their role groups and the territories their staff roles cover."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
+from . import roles
 from .models import StaffScope, User
+from .rules import territory
 
 
 class VisibleToAdmin:
@@ -29,15 +34,65 @@ class VisibleToAdmin:
             raise Http404("objet inconnu ou hors de votre périmètre")
 
 
+class StaffScopeFormSet(BaseInlineFormSet):
+    """An administrator scoped to départements gives, changes and removes only scopes within
+    them: nobody's reach, theirs included, grows beyond their own through this page."""
+
+    admin_user = None
+
+    def clean(self):
+        super().clean()
+        area = territory(self.admin_user, roles.HUB_ADMINS)
+        if area.national:
+            return
+        for form in self.forms:
+            if not (form.has_changed() or form in self.deleted_forms):
+                continue
+            scopes = [form.cleaned_data] + ([form.initial] if form.instance.pk else [])
+            for scope in scopes:
+                if not _within(scope.get("kind"), scope.get("code") or "", area.departements):
+                    raise ValidationError(
+                        "Territoire hors de votre périmètre : vous ne donnez que des périmètres "
+                        f"dans vos départements ({', '.join(sorted(area.departements))})."
+                    )
+
+
+def _within(kind: str, code: str, departements: set[str]) -> bool:
+    Commune = apps.get_model("cartography", "Commune")  # noqa: N806 (territories as in models.py)
+
+    if kind == roles.DEPARTEMENT:
+        return code in departements
+    if kind == roles.COMMUNE:
+        return Commune.objects.filter(code=code, departement__code__in=departements).exists()
+    if kind == roles.EPCI:  # every member commune in the administrator's départements
+        members = Commune.objects.filter(epci__siren=code)
+        return members.exists() and not members.exclude(departement__code__in=departements)
+    return False  # all of France
+
+
 class StaffScopeInline(admin.TabularInline):
     model = StaffScope
+    formset = StaffScopeFormSet
     extra = 0
     fields = ["role", "kind", "code"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.admin_user = request.user
+        return formset
 
 
 @admin.register(User)
 class HubUserAdmin(UserAdmin):
     inlines = [StaffScopeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """Superuser status and one-off permissions are given by superusers only: hub
+        administrators hold an explicit role, and give roles through scopes and groups."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
 
 
 admin.site.site_header = "Administration du hub"
