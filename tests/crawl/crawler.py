@@ -131,12 +131,16 @@ def _json_urls(text: str) -> list[str]:
 
 class Crawler:
     """Breadth-first from `start`, GET only, at most `samples` URLs per URL pattern (one in the
-    admin, whose patterns are many and alike) and `max_depth` clicks away."""
+    admin, whose patterns are many and alike) and `max_depth` clicks away. `drawn` is shared by
+    the crawlers of one run: PDFs, slow to draw, are drawn for the first account reaching them."""
 
-    def __init__(self, client, account: str, *, skip: set[str], samples=2, max_depth=6):
+    def __init__(
+        self, client, account: str, *, skip: set[str], drawn: set[str], samples=2, max_depth=6
+    ):
         self.client = client
         self.account = account
         self.skip = skip
+        self.drawn = drawn
         self.samples = samples
         self.max_depth = max_depth
         self.visits: list[Visit] = []
@@ -152,12 +156,14 @@ class Crawler:
             url, depth, via, clicked = queue.popleft()
             pattern = _pattern(url)
             limit = 1 if pattern.startswith("admin:") else self.samples
-            if pattern in self.skip or self.patterns[pattern] >= limit:
+            if pattern in self.skip or pattern in self.drawn or self.patterns[pattern] >= limit:
                 continue
             self.patterns[pattern] += 1
             self.note_parameters(url, [name for name, _ in parse_qsl(urlsplit(url).query)])
             response, visit = self._visit(url, via, clicked)
             self.visits.append(visit)
+            if response.get("Content-Type", "").startswith("application/pdf"):
+                self.drawn.add(pattern)
             if depth >= self.max_depth:
                 continue
             for link, clickable in self._links(url, response):

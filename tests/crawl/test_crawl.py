@@ -75,9 +75,10 @@ def _logged_in(user) -> Client:
 @pytest.fixture(scope="module")
 def crawl(demo):
     """Anonymously, then as each account the demo created (whichever app declares it)."""
-    crawlers = []
+    crawlers, drawn = [], set()
     for user in [None, *get_user_model().objects.order_by("username")]:
-        crawler = Crawler(_logged_in(user), user.username if user else ANONYMOUS, skip=SKIPPED)
+        account = user.username if user else ANONYMOUS
+        crawler = Crawler(_logged_in(user), account, skip=SKIPPED, drawn=drawn)
         crawler.run(*_start())
         crawlers.append(crawler)
     return crawlers
