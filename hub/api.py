@@ -1,7 +1,7 @@
 """What every API of the hub shares."""
 
 from django.http import Http404
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -14,11 +14,26 @@ class GeoJSONRenderer(JSONRenderer):
 
 
 def exception_handler(exc, context):
-    """DRF's, with the English message of Django's `get_object_or_404` ("No Place matches the
-    given query.") replaced by DRF's translated "Non trouvé."; the hub's own 404 messages kept."""
+    """DRF's, in French where DRF and Django leave English untranslated: Django's
+    `get_object_or_404` ("No Place matches the given query.") becomes DRF's "Non trouvé." (the
+    hub's own 404 messages kept), a body that is not JSON or is empty says so in French."""
     if isinstance(exc, Http404) and str(exc).endswith("matches the given query."):
         exc = NotFound()
+    elif isinstance(exc, ParseError) and str(exc.detail).startswith("JSON parse error"):
+        exc = ParseError("JSON illisible : le corps de la requête doit être un objet JSON (UTF-8).")
+    elif isinstance(exc, ValidationError) and _codes(exc.detail) == ["null"]:
+        exc = ValidationError(
+            {"non_field_errors": ["Aucune donnée envoyée : un objet JSON est attendu."]}
+        )
     return drf_exception_handler(exc, context)
+
+
+def _codes(detail) -> list[str]:
+    """The codes of a serializer's errors when all are general ones (["null"]: DRF's "No data
+    provided"); [] otherwise."""
+    if not isinstance(detail, dict) or set(detail) != {"non_field_errors"}:
+        return []
+    return [getattr(error, "code", "") for error in detail["non_field_errors"]]
 
 
 def point_feature(identifier: str, point, properties: dict) -> dict:
