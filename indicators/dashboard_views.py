@@ -303,6 +303,8 @@ def dashboard(request, key):
     rows = []
     for code in codes:
         value = found.get(code)
+        if value is None:
+            continue  # no value at all (no school in the commune…): counted, not listed
         rows.append(
             {
                 "code": code,
@@ -341,6 +343,7 @@ def dashboard(request, key):
             "classes": classes,
             "no_figure_colour": NO_FIGURE_COLOUR,
             "withheld_count": sum(1 for r in rows if r["withheld"]),
+            "unlisted_count": len(codes) - len(rows),
             "bar": bar_chart(rows[:12], indicator),
             "series": time_series(request.user, indicator, scope),
             "csv_url": api + "?" + urlencode({**query_api(query), "format": "csv"}),

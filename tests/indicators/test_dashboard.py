@@ -48,6 +48,11 @@ def table_rows(response) -> list[list[str]]:
 def test_a_withheld_value_never_appears_on_the_dashboard_its_table_or_export(
     client, computed, django_user_model
 ):
+    from cartography.models import Commune
+
+    # A commune without school has no value: counted, not listed.
+    town = Commune.objects.get(code="28002")
+    Commune.objects.create(code="28003", name="Hameau", departement=town.departement)
     client.force_login(staff(django_user_model, "agent", roles.DSDEN_STAFF))
     url = f"/tableaux-de-bord/dsden/?indicateur={TERMINALS}&echelon=commune"
     response = client.get(url)
@@ -62,6 +67,7 @@ def test_a_withheld_value_never_appears_on_the_dashboard_its_table_or_export(
     # The town's 50 terminals for 150 pupils (33.3) and the village's 0.0 are nowhere.
     assert "33,3" not in page and "33.3" not in page
     assert "2 territoires en « secret statistique »" in page
+    assert "1 territoire sans valeur pour cet indicateur n’est pas listé." in page
     # The key figures give the département's value (three schools: shown).
     key = page[page.index('id="key-figures"') :]
     assert re.search(r"Terminaux[^<]*</a></td><td>2025-2026</td><td>29,4</td>", key)
