@@ -5,14 +5,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
+from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from hub.imports import ImportFileError
 
-from .models import Audience, DiagnosticWeights, Indicator, Theme, Value
+from .models import Audience, DiagnosticWeights, Indicator, Obtained, Theme, Value
 from .services import import_indicator_values
+from .tasks import recompute_indicators
 
 MAX_UPLOAD_MB = 10
 
@@ -59,6 +61,21 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     filter_horizontal = ["themes", "audiences"]
     change_list_template = "admin/indicators/indicator/change_list.html"
+    actions = ["recompute"]
+
+    @admin.action(description="Recalculer les indicateurs sélectionnés (calculés par le hub)")
+    def recompute(self, request, queryset):
+        codes = list(queryset.filter(obtained=Obtained.COMPUTED).values_list("code", flat=True))
+        if not codes:
+            self.message_user(
+                request, "Aucun indicateur calculé dans la sélection.", messages.WARNING
+            )
+            return
+        transaction.on_commit(lambda: recompute_indicators.delay(codes))
+        self.message_user(
+            request,
+            f"Recalcul de {len(codes)} indicateur(s) demandé : suivez-le dans « Traitements ».",
+        )
 
     def get_urls(self):
         upload = path(
@@ -104,6 +121,12 @@ class ValueAdmin(admin.ModelAdmin):
     list_filter = ["indicator", "level", "status"]
     search_fields = ["territory_code", "indicator__code"]
     readonly_fields = ["computed_at", "input_state"]
+
+    def has_change_permission(self, request, obj=None):
+        """Computed values are the recomputation's: read only here (it would undo an edit)."""
+        if obj is not None and obj.indicator.obtained == Obtained.COMPUTED:
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(DiagnosticWeights)

@@ -106,3 +106,21 @@ def test_an_administrator_uploads_partner_figures_in_the_admin(client, admin_use
     response = client.post(url, {"file": SimpleUploadedFile("pix.csv", good)}, follow=True)
     assert "1 créé(s)" in response.content.decode()
     assert state() == [("28001", "2025", 7.0, ValueStatus.IMPORTED)]
+
+
+@pytest.mark.django_db
+def test_computed_values_are_read_only_in_the_admin_and_imported_ones_editable(
+    client, admin_user, pix
+):
+    from indicators.registry import recompute
+
+    recompute(["lieux-pour-10000-habitants"])
+    computed = Value.objects.filter(indicator__code="lieux-pour-10000-habitants").first()
+    imported = Value.objects.create(
+        indicator=pix, level="commune", territory_code="28001", period="2025", status="imported"
+    )
+    client.force_login(admin_user)
+    page = client.get(f"/admin/indicators/value/{computed.pk}/change/").content.decode()
+    assert 'name="value"' not in page
+    page = client.get(f"/admin/indicators/value/{imported.pk}/change/").content.decode()
+    assert 'name="value"' in page

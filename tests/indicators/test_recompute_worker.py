@@ -7,7 +7,7 @@ import pytest
 from cartography.importers.territory import TerritorySources, import_territory
 from cartography.models import Commune
 from hub.models import Job
-from indicators.models import Value
+from indicators.models import Indicator, Value
 from indicators.registry import recompute
 
 from .conftest import add_place
@@ -44,3 +44,26 @@ def test_a_new_place_changes_its_commune_and_epci_after_the_worker_recomputes(
     assert figure("epci", chartres.epci.siren) == pytest.approx(10_000 / population)
     job = Job.objects.get(kind="indicators")
     assert job.state == Job.State.DONE and "mise(s) à jour" in job.report
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_administrator_asks_for_a_recomputation_run_by_the_worker(
+    celery_worker_process, client, admin_user, small_epci
+):
+    from indicators.registry import sync_indicators
+
+    sync_indicators()
+    client.force_login(admin_user)
+    indicator = Indicator.objects.get(code=PER_10K)
+    response = client.post(
+        "/admin/indicators/indicator/",
+        {"action": "recompute", "_selected_action": [indicator.pk]},
+        follow=True,
+    )
+    assert "Recalcul de 1 indicateur(s) demandé" in response.content.decode()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and figure("epci", "200000001") is None:
+        time.sleep(0.5)
+    assert figure("epci", "200000001") == 0
+    job = Job.objects.get(kind="indicators")
+    assert job.state == Job.State.DONE and PER_10K in job.title
