@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 
@@ -57,17 +58,35 @@ class StaffScopeFormSet(BaseInlineFormSet):
                     )
 
 
-def _within(kind: str, code: str, departements: set[str]) -> bool:
+def _inside(departements: set[str]):
+    """The communes of `departements`, and the EPCI all of whose members are among them."""
     Commune = apps.get_model("cartography", "Commune")  # noqa: N806 (territories as in models.py)
+    communes = Commune.objects.filter(departement__code__in=departements)
+    straddling = Commune.objects.exclude(departement__code__in=departements).values("epci")
+    epcis = communes.exclude(epci__isnull=True).exclude(epci__in=straddling)
+    return communes, epcis
 
+
+def _scopes_within(departements: set[str]):
+    """The staff scopes lying within `departements`."""
+    communes, epcis = _inside(departements)
+    return StaffScope.objects.filter(
+        Q(kind=roles.DEPARTEMENT, code__in=departements)
+        | Q(kind=roles.COMMUNE, code__in=communes.values("code"))
+        | Q(kind=roles.EPCI, code__in=epcis.values("epci__siren"))
+    ).values("pk")
+
+
+def _within(kind: str, code: str, departements: set[str]) -> bool:
+    """Whether a scope (kind, code) lies within `departements` (all of France never does)."""
+    communes, epcis = _inside(departements)
     if kind == roles.DEPARTEMENT:
         return code in departements
     if kind == roles.COMMUNE:
-        return Commune.objects.filter(code=code, departement__code__in=departements).exists()
-    if kind == roles.EPCI:  # every member commune in the administrator's départements
-        members = Commune.objects.filter(epci__siren=code)
-        return members.exists() and not members.exclude(departement__code__in=departements)
-    return False  # all of France
+        return communes.filter(code=code).exists()
+    if kind == roles.EPCI:
+        return epcis.filter(epci__siren=code).exists()
+    return False
 
 
 class StaffScopeInline(admin.TabularInline):
@@ -85,6 +104,17 @@ class StaffScopeInline(admin.TabularInline):
 @admin.register(User)
 class HubUserAdmin(UserAdmin):
     inlines = [StaffScopeInline]
+
+    def get_queryset(self, request):
+        """An administrator scoped to départements reaches the accounts whose scopes all lie
+        within them, superusers excepted: changing another's password or address would
+        otherwise hand them a wider reach than their own."""
+        users = super().get_queryset(request)
+        area = territory(request.user, roles.HUB_ADMINS)
+        if area.national:
+            return users
+        beyond = StaffScope.objects.exclude(pk__in=_scopes_within(area.departements))
+        return users.filter(is_superuser=False).exclude(pk__in=beyond.values("user"))
 
     def get_readonly_fields(self, request, obj=None):
         """Superuser status and one-off permissions are given by superusers only: hub

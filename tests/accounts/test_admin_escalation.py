@@ -86,3 +86,26 @@ def test_a_national_administrator_still_gives_any_scope(client, admin28):
     form = _form(agent, (roles.DSDEN_STAFF, roles.DEPARTEMENT, "35"))
     assert client.post(url, form).status_code == 302
     assert agent.staff_scopes.filter(code="35").exists()
+
+
+def test_a_scoped_administrator_cannot_take_over_an_account_beyond_their_departement(
+    client, admin28
+):
+    from accounts.services import grant
+
+    agent28, agent35, national = person("agent28"), person("agent35"), person("national")
+    grant(agent28, roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
+    grant(agent35, roles.DSDEN_STAFF, (roles.DEPARTEMENT, "35"))
+    make_hub_admin(national)
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "pw-root-2026")
+    client.force_login(admin28)
+    listed = client.get("/admin/accounts/user/").content.decode()
+    assert "agent28" in listed
+    for user in (agent35, national, root):
+        assert f"/admin/accounts/user/{user.pk}/change/" not in listed
+        assert client.get(f"/admin/accounts/user/{user.pk}/change/").status_code == 302
+        url = f"/admin/accounts/user/{user.pk}/password/"
+        client.post(url, {"password1": "Pris-en-main-2026", "password2": "Pris-en-main-2026"})
+        user.refresh_from_db()
+        assert user.check_password("Pris-en-main-2026") is False
+    assert client.get(f"/admin/accounts/user/{agent28.pk}/change/").status_code == 200
