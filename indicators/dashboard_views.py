@@ -266,8 +266,18 @@ def dashboard(request, key):
     board = DASHBOARDS.get(key)
     if board is None or not request.user.has_perm("indicators.open_dashboard", key):
         raise Http404("Tableau de bord inconnu.")
-    indicators = list(Indicator.objects.visible_to(request.user).filter(code__in=board.indicators))
+    readable = Indicator.objects.visible_to(request.user)
+    indicators = list(readable.filter(code__in=board.indicators))
     indicators.sort(key=lambda i: board.indicators.index(i.code))
+    # Staff dashboards offer every other indicator they may read too (partners' imported
+    # figures included) that exists per commune or EPCI; the public one stays reduced.
+    others = []
+    if board.roles:
+        others = [
+            i
+            for i in readable.exclude(code__in=board.indicators).order_by("name")
+            if not i.levels or set(i.levels) & set(board.levels)
+        ]
     scope = scope_for(
         request.user, board.roles, request.GET.get("departement", ""), key == "collectivite"
     )
@@ -276,6 +286,7 @@ def dashboard(request, key):
         "board": board,
         "boards": dashboards_for(request.user),
         "indicators": indicators,
+        "other_indicators": others,
         "scope": scope,
         "links": [(label, reverse(name)) for label, name in board.links],
     }
@@ -284,7 +295,7 @@ def dashboard(request, key):
     if scope.departement is not None:
         context["key_figures"] = key_figures(request.user, indicators, scope)
     indicator = next(
-        (i for i in indicators if i.code == request.GET.get("indicateur")),
+        (i for i in [*indicators, *others] if i.code == request.GET.get("indicateur")),
         indicators[0] if indicators else None,
     )
     if indicator is None or scope.departement is None:

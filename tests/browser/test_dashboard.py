@@ -90,3 +90,19 @@ def test_the_diagnostic_passes_axe_and_a_commune_opens_its_page(browser, site, a
     assert axe(page) == []
     page.locator('#diagnostic-table tr[data-code="0280003C"] a').click()
     page.wait_for_url(site + "/territoires/commune/28134/")
+
+
+def test_a_hostile_commune_name_is_shown_as_text_in_the_map_tooltip(browser, site):
+    payload = '<img src=x onerror="window.pwned=1">Chartres'
+    Commune.objects.filter(code="28085").update(name=payload)
+    page = log_in(browser, site, "agent")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{site}/tableaux-de-bord/dsden/?indicateur={RESPONSE_RATE}")
+    chartres = page.locator('#dashboard-map path[data-code="28085"]')
+    expect(chartres).to_have_count(1)
+    chartres.hover()
+    expect(page.locator(".leaflet-tooltip")).to_contain_text(payload)
+    expect(page.locator('#dashboard-table tr[data-code="28085"]')).to_contain_text(payload)
+    assert page.evaluate("window.pwned") is None and dialogs == []
+    assert page.locator(".leaflet-tooltip img, #dashboard-table img").count() == 0

@@ -176,3 +176,26 @@ def test_a_commune_sees_its_own_territory_only_with_a_link_to_its_page(
     )
     assert table_rows(response) == [["Village", "28001", "100,0"]]  # not the town
     assert '<a href="/territoires/commune/28001/">Village</a>' in main_text(response)
+
+
+@pytest.mark.django_db
+def test_staff_pick_a_partners_imported_indicator_the_public_dashboard_stays_reduced(
+    client, small_epci, django_user_model
+):
+    from indicators.models import Indicator, Level, Obtained, Value, ValueStatus
+
+    pix = Indicator.objects.create(
+        code="certifications-pix", name="Certifications Pix pour 1 000 habitants",
+        obtained=Obtained.IMPORTED, levels=[Level.COMMUNE], unit="pour 1 000", precision=1,
+    )  # fmt: skip
+    Value.objects.create(
+        indicator=pix, level=Level.COMMUNE, territory_code="28001", period="2025",
+        value=12.5, status=ValueStatus.IMPORTED,
+    )  # fmt: skip
+    client.force_login(staff(django_user_model, "prefet", roles.PREFECTURE_STAFF))
+    response = client.get("/tableaux-de-bord/prefecture/?indicateur=certifications-pix")
+    assert '<optgroup label="Autres indicateurs">' in main_text(response)
+    assert table_rows(response) == [["Village", "28001", "12,5"]]
+    client.logout()
+    page = main_text(client.get("/tableaux-de-bord/public/?indicateur=certifications-pix"))
+    assert "Certifications Pix" not in page
