@@ -169,6 +169,13 @@ def zoning_flag(text: str) -> bool | str:
     return True if text == "1" else text
 
 
+def commune_code(text: str) -> str:
+    """A commune code as the file gives it, with the leading zero a spreadsheet drops put back
+    (`1001` is `01001`): the key of a row, before any mapping of old codes."""
+    code = text.strip().upper()
+    return "0" + code if len(code) == 4 and code.isdigit() else code
+
+
 class Territories:
     """Codes of the current territories known to the hub, to map a file's codes onto them."""
 
@@ -180,9 +187,7 @@ class Territories:
     def commune(self, code: str, report: ImportReport, path, line: int) -> str | None:
         """The current commune of `code`, or None (outside the hub's départements: noted;
         unknown or split inside them: warned with the line)."""
-        code = code.strip().upper()
-        if len(code) == 4 and code.isdigit():
-            code = "0" + code
+        code = commune_code(code)
         resolution = self.resolver.resolve(code)
         if resolution.current:
             if resolution.current != code:
@@ -232,6 +237,11 @@ class ObservatoireImport:
         """The same territory (and field) twice is refused: summing would double its figures.
         Different old codes of one merged commune are still summed, after this check."""
         return UniqueKeys(self.path, what, self.shape.header.cells[0])
+
+    def key(self, text: str) -> str:
+        """A row's territory as a duplicate key: `1001` and `01001` are one commune."""
+        code = commune_code(text) if self.level == CoverageLevel.COMMUNE else text.strip()
+        return code.upper()
 
     def count(self, text: str, line: int, column: str) -> int | None:
         try:
@@ -290,7 +300,7 @@ class ObservatoireImport:
             else:
                 self.report.note(f"lignes « {row[1].strip()} » ignorées")
                 continue
-            unique.add((row[0].strip().upper(), index), line, f"{row[0].strip()} {row[1].strip()}")
+            unique.add((self.key(row[0]), index), line, f"{row[0].strip()} {row[1].strip()}")
             code = self.code(row[0], line, territories)
             if code is None:
                 continue
@@ -328,7 +338,7 @@ class ObservatoireImport:
         values: dict[tuple, list] = {}
         unique = self.unique_keys("code")
         for line, row in self.progress(self.rows(), "Lecture des territoires", None):
-            unique.add(row[0].strip().upper(), line)
+            unique.add(self.key(row[0]), line, row[0].strip())
             code = self.code(row[0], line, territories)
             if code is None:
                 continue
