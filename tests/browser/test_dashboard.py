@@ -106,3 +106,23 @@ def test_a_hostile_commune_name_is_shown_as_text_in_the_map_tooltip(browser, sit
     expect(page.locator('#dashboard-table tr[data-code="28085"]')).to_contain_text(payload)
     assert page.evaluate("window.pwned") is None and dialogs == []
     assert page.locator(".leaflet-tooltip img, #dashboard-table img").count() == 0
+
+
+def test_the_public_sees_the_time_series_drawn_by_the_dsfr_line_chart(page, site, axe):
+    from indicators.models import Indicator, Level, Value, ValueStatus
+
+    fibre = Indicator.objects.get(code="part-locaux-raccordables-fibre")
+    for period, value in [("T3 2017", 20.2), ("T4 2017", 25.4), ("T1 2018", 27.1)]:
+        Value.objects.update_or_create(
+            indicator=fibre, level=Level.DEPARTEMENT, territory_code="28", period=period,
+            defaults={"value": value, "status": ValueStatus.COMPUTED},
+        )  # fmt: skip
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{site}/tableaux-de-bord/public/?indicateur={fibre.code}")
+    expect(page.locator("line-chart canvas")).to_have_count(1)
+    expect(page.get_by_role("table", name=re.compile("Données du graphique"))).to_contain_text(
+        "25,4"
+    )
+    assert errors == []
+    assert axe(page) == []
