@@ -192,8 +192,7 @@ def figure_text(value: Value | None, indicator: Indicator) -> str:
         return "secret statistique"
     if value.value is None:
         return "donnée manquante"
-    text = f"{value.value:,.{indicator.precision}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+    return diagnostic.french_number(value.value, indicator.precision)
 
 
 def shown(value: Value | None) -> float | None:
@@ -215,12 +214,10 @@ def class_breaks(figures: list[float], precision: int) -> list[dict]:
     classes = []
     for i, low in enumerate(bounds):
         high = bounds[i + 1] if i + 1 < len(bounds) else None
-        fmt = f"{{:,.{precision}f}}"
-        low_text = fmt.format(low).replace(",", "\u202f").replace(".", ",")
+        low_text = diagnostic.french_number(low, precision)
         label = f"{low_text} et plus"
         if high is not None:
-            high_text = fmt.format(high).replace(",", "\u202f").replace(".", ",")
-            label = f"de {low_text} à moins de {high_text}"
+            label = f"de {low_text} à moins de {diagnostic.french_number(high, precision)}"
         classes.append({"min": low, "colour": colours[i], "label": label})
     return classes
 

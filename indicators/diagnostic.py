@@ -122,9 +122,9 @@ def _unknown(value: Value | None) -> str:
     return ""
 
 
-def _number(value: float, digits: int = 0) -> str:
-    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-    return text
+def french_number(value: float, digits: int = 0) -> str:
+    """12345.67 → "12 345,7" (one digit): a narrow no-break space between thousands."""
+    return f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
 
 
 def commune_measure(key: str, value: Value | None, population: int | None) -> Measure:
@@ -134,17 +134,19 @@ def commune_measure(key: str, value: Value | None, population: int | None) -> Me
         return Measure(factor, unknown=unknown or "donnée manquante")
     v = value.value
     if key == "fragility":
-        return Measure(factor, v, f"indice {_number(v)}, référence 100", population)
+        return Measure(factor, v, f"indice {french_number(v)}, référence 100", population)
     if key == "distance":
         people = round(value.numerator) if value.numerator is not None else None
-        return Measure(factor, v, f"{_number(v, 1)} % des habitants à plus de 10 km", people)
+        return Measure(factor, v, f"{french_number(v, 1)} % des habitants à plus de 10 km", people)
     if key == "fibre":
         people = None
         if value.numerator is not None and value.denominator is not None:
             people = round(value.denominator - value.numerator)
-        return Measure(factor, 100 - v, f"{_number(100 - v, 1)} % des locaux sans fibre", people)
+        return Measure(
+            factor, 100 - v, f"{french_number(100 - v, 1)} % des locaux sans fibre", people
+        )
     pupils = round(value.denominator) if value.denominator is not None else None
-    return Measure(factor, -v, f"{_number(v, 1)} terminaux pour 100 élèves", pupils)
+    return Measure(factor, -v, f"{french_number(v, 1)} terminaux pour 100 élèves", pupils)
 
 
 def _score(rows: list[Ranked], weights: DiagnosticWeights) -> list[Ranked]:
@@ -240,7 +242,7 @@ def rank_schools(user, departement: str, weights: DiagnosticWeights) -> list[Ran
             row.measures["equipment"] = Measure(
                 FACTORS["equipment"],
                 -ratio,
-                f"{_number(ratio, 1)} terminaux pour 100 élèves",
+                f"{french_number(ratio, 1)} terminaux pour 100 élèves",
                 answer.pupils,
             )
         rows.append(row)
