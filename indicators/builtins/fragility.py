@@ -43,12 +43,12 @@ def fragility_rows(key: str, context):
         "edition", "commune_code", "scores"
     )
     by_edition: dict[str, dict[str, float | None]] = {}
-    for edition, code, values in scores:
+    for edition, code, values in context.shared("fragility-scores", lambda: list(scores)):
         by_edition.setdefault(edition, {})[code] = values.get(key)
     places = context.filter(Commune.objects.all(), "code").values_list(
         "code", "population", "departement__code"
     )
-    places = list(places)
+    places = context.shared("fragility-communes", lambda: list(places))
     for edition, values in sorted(by_edition.items()):
         vintage = f"IFN La MedNum {edition}"
         covered = {dep for code, _, dep in places if code in values}

@@ -85,9 +85,13 @@ WHERE c.geometry IS NOT NULL AND (%s OR c.code = ANY(%s))
 
 def _distances(context):
     codes = sorted(context.communes or ())
-    with connection.cursor() as cursor:
-        cursor.execute(DISTANCE_SQL, [ONLINE_PROCEDURES, context.communes is None, codes])
-        known = {code: (population, metres) for code, population, metres in cursor.fetchall()}
+
+    def nearest():  # read once for both indicators using it
+        with connection.cursor() as cursor:
+            cursor.execute(DISTANCE_SQL, [ONLINE_PROCEDURES, context.communes is None, codes])
+            return cursor.fetchall()
+
+    known = {code: (pop, metres) for code, pop, metres in context.shared("distances", nearest)}
     for code, population in communes(context):
         missing = []
         if population is None:

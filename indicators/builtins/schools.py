@@ -26,12 +26,13 @@ def _groups(school: School) -> tuple:
 
 
 def _answers(context):
+    """The census answers of the context, read once for the indicators that share them."""
     answers = CensusAnswer.objects.select_related(
         "campaign", "school__commune", "school__circonscription"
     )
     if context.communes is not None:
         answers = answers.filter(school__commune__code__in=context.communes)
-    return answers
+    return context.shared("census-answers", lambda: list(answers))
 
 
 def _school_row(school, period, numerator, denominator=None, vintage=""):
