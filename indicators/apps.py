@@ -22,6 +22,11 @@ class IndicatorsConfig(AppConfig):
             "indicators.api.IndicatorValuesView",
             "indicator-values",
         ),
+        ApiRoute(
+            "indicators/<slug:code>/tiles/<int:z>/<int:x>/<int:y>.mvt",
+            "indicators.tiles.IndicatorTileView",
+            "indicator-tiles",
+        ),
     ]
     # Computed indicators, each a dotted path to an `indicators.registry.IndicatorDefinition`.
     hub_indicators = [
