@@ -40,11 +40,12 @@ features AS (
 )
 SELECT ST_AsMVT(features, '{layer}', 4096, 'geom') FROM features WHERE geom IS NOT NULL
 """
-# What changes when any value of the set changes (a recomputation replaces changed rows; an
-# administrator edits imported ones in place): a checksum of every drawn field.
+# What changes when any value the tile draws changes (a recomputation replaces changed rows;
+# an administrator edits imported ones in place): a checksum of the tile's territories' values.
 VERSION_SQL = """
 SELECT count(*), coalesce(sum(hashtext(concat_ws('|', v.territory_code, v.value, v.status))), 0)
-FROM ({values}) v
+FROM ({values}) v JOIN {table} t ON t.{key} = v.territory_code
+WHERE t.geometry && ST_Transform(ST_TileEnvelope(%s, %s, %s), 4326)
 """
 
 
@@ -85,6 +86,7 @@ class IndicatorTileView(APIView):
                 {"tuile": ["cet indicateur n’existe à aucun échelon cartographié"]}
             )
         values = Value.objects.visible_to(request.user).filter(indicator=indicator, level=level)
+        values = values.order_by()  # no sort inside the tile's queries
         periods = sorted(values.values_list("period", flat=True).distinct(), key=period_key)
         period = request.query_params.get("period") or (periods[-1] if periods else "")
         if periods and period not in periods:
@@ -100,14 +102,16 @@ class IndicatorTileView(APIView):
             .values("territory_code", "period", "value", "status")
             .query.sql_with_params()
         )
+        table, column = TABLES[level]
         with connection.cursor() as cursor:
-            cursor.execute(VERSION_SQL.format(values=sql), params)
+            cursor.execute(
+                VERSION_SQL.format(values=sql, table=table, key=column), [*params, z, x, y]
+            )
             version = cursor.fetchone()
         # The values' own query (hence the reader's reach) and the tile's SQL are in the key.
         key = hashlib.sha256(repr((TILE_SQL, sql, params, version, z, x, y)).encode()).hexdigest()
         tile = cache.get(f"indicator-tile:{key}")
         if tile is None:
-            table, column = TABLES[level]
             with connection.cursor() as cursor:
                 cursor.execute(
                     TILE_SQL.format(values=sql, key=column, table=table, layer=LAYER),
