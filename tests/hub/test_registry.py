@@ -70,10 +70,14 @@ def test_every_declared_api_route_answers(client, territory_28):
     for route in routes:
         view = import_string(route.view)
         viewset = issubclass(view, ViewSetMixin)
-        # A route with a parameter is asked for one real object: the first it names.
-        kwargs = (
-            {"code": Indicator.objects.order_by("code").first().code} if "<" in route.prefix else {}
-        )
+        # A route with parameters is asked for real ones: an indicator, the tile over Chartres.
+        samples = {"code": Indicator.objects.order_by("code").first().code, "z": 8, "x": 128}
+        samples["y"] = 88
+        kwargs = {
+            name: value
+            for name, value in samples.items()
+            if re.search(rf"<(\w+:)?{name}>", route.prefix)
+        }
         url = reverse(f"{route.name}-list" if viewset else route.name, kwargs=kwargs)
         response = client.get(url, {"departement": "28", "bbox": "1.2,48.3,1.6,48.6"})
         assert response.status_code == 200, (url, response.status_code)
