@@ -7,7 +7,6 @@ functions serve the report page (through Celery), the API and `manage.py coverag
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from hub.exports import safe_row
+from hub.exports import french_csv, safe_row
 
 from .coverage import (
     NO_DATA_COLOUR,
@@ -217,17 +216,7 @@ def _values(level: str, f: CoverageFigures) -> list:
 
 def write_csv(data: ReportData) -> bytes:
     """`;`-separated, UTF-8 with BOM and decimal commas: opens as is in a French spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for level, figures in _rows(data):
-        writer.writerow(
-            safe_row(
-                "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
-                for v in _values(level, figures)
-            )
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return french_csv(COLUMNS, (_values(level, figures) for level, figures in _rows(data)))
 
 
 def write_xlsx(data: ReportData) -> bytes:

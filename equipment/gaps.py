@@ -4,16 +4,13 @@ public may see."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.contrib.gis.geos import Polygon
 from django.db.models import Count, F, FilteredRelation, Q
 
 from cartography.models import EPCI, Commune
 from hub.api import parse_bbox
-from hub.exports import safe_row
+from hub.exports import french_csv, safe_row, titled_sheet, workbook_bytes
 
 from .models import (
     NATIONAL_REFERENCE,
@@ -226,34 +223,14 @@ def _cell(value):
 
 
 def write_csv(data: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([label for _, label in EXPORT_COLUMNS])
-    for row in data:
-        writer.writerow(
-            safe_row(
-                str(_cell(row[key])).replace(".", ",")
-                if isinstance(_cell(row[key]), float)
-                else _cell(row[key])
-                for key, _ in EXPORT_COLUMNS
-            )
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return french_csv(
+        [label for _, label in EXPORT_COLUMNS],
+        ([_cell(row[key]) for key, _ in EXPORT_COLUMNS] for row in data),
+    )
 
 
 def write_xlsx(data: list[dict], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Manques"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append([label for _, label in EXPORT_COLUMNS])
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+    workbook, sheet = titled_sheet(title, "Manques", [label for _, label in EXPORT_COLUMNS])
     for row in data:
         sheet.append(
             safe_row(
@@ -264,9 +241,7 @@ def write_xlsx(data: list[dict], title: str) -> bytes:
     widths = [10, 34, 16, 22, 9, 22, 9, 7, 8, 9, 60, 12, 12, 18, 10, 18, 9, 40]
     for column, width in zip("ABCDEFGHIJKLMNOPQR", widths, strict=True):
         sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
 
 
 MIN_SCHOOLS_PUBLISHED = 3

@@ -17,7 +17,6 @@ words, with the number of people (or premises, pupils) concerned so that an acti
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from cartography.models import Commune
@@ -289,38 +288,16 @@ def export_rows(rows: list[Ranked], base_url: str) -> list[list]:
 
 
 def write_csv(rows: list[list]) -> bytes:
-    import csv
+    from hub.exports import french_csv
 
-    from hub.exports import safe_row
-
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for cells in rows:
-        writer.writerow(
-            safe_row(str(c).replace(".", ",") if isinstance(c, float) else c for c in cells)
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return french_csv(COLUMNS, rows)
 
 
 def write_xlsx(rows: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from hub.exports import safe_row, titled_sheet, workbook_bytes
 
-    from hub.exports import safe_row
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Diagnostic"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
-    sheet.append(COLUMNS)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
+    workbook, sheet = titled_sheet(title, "Diagnostic", COLUMNS)
     for cells in rows:
         sheet.append(safe_row(cells))
     sheet.freeze_panes = "D4"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)
