@@ -7,10 +7,12 @@ from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from hub.collation import FRENCH
+
 
 class Departement(models.Model):
     code = models.CharField("code INSEE", max_length=3, unique=True)
-    name = models.CharField("nom", max_length=100)
+    name = models.CharField("nom", max_length=100, db_collation=FRENCH)
     geometry = models.MultiPolygonField(
         "contour", srid=settings.STORAGE_SRID, null=True, spatial_index=False
     )
@@ -58,7 +60,7 @@ class EPCI(models.Model):
     """An intercommunal body; it may straddle départements (its seat is in one of them)."""
 
     siren = models.CharField("SIREN", max_length=9, unique=True)
-    name = models.CharField("raison sociale", max_length=200)
+    name = models.CharField("raison sociale", max_length=200, db_collation=FRENCH)
     legal_form = models.CharField("nature juridique", max_length=10, blank=True)
     seat_departement_code = models.CharField("département du siège", max_length=3)
     geometry = models.MultiPolygonField(
@@ -91,7 +93,7 @@ class CommuneQuerySet(models.QuerySet):
 
 class Commune(models.Model):
     code = models.CharField("code INSEE", max_length=5, unique=True)
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, db_collation=FRENCH)
     departement = models.ForeignKey(
         Departement, models.PROTECT, related_name="communes", verbose_name="département"
     )

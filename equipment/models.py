@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from accounts import roles
 from accounts.rules import territory
 from cartography.models import Commune
+from hub.collation import FRENCH
 
 uai_validator = RegexValidator(
     r"^\d{7}[A-Z]$", "Un UAI compte 7 chiffres suivis d'une lettre, par ex. 0280123A."
@@ -41,7 +42,7 @@ class Circonscription(models.Model):
     """
 
     code = models.CharField("code", max_length=10, blank=True)
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, db_collation=FRENCH)
     departement_code = models.CharField("département", max_length=3)
 
     objects = CirconscriptionQuerySet.as_manager()
@@ -120,7 +121,7 @@ class School(models.Model):
         IPS = "ips", "IPS des écoles (en attente de l'Annuaire)"
 
     uai = models.CharField("UAI", max_length=8, unique=True, validators=[uai_validator])
-    name = models.CharField("nom", max_length=250)
+    name = models.CharField("nom", max_length=250, db_collation=FRENCH)
     kind = models.CharField("type", max_length=12, choices=Kind.choices)
     sector = models.CharField("secteur", max_length=8, choices=Sector.choices, blank=True)
     departement_code = models.CharField("département", max_length=3, db_index=True)
@@ -596,7 +597,7 @@ class LoanPool(models.Model):
         HEADSET = "headset", "casques"
         OTHER = "other", "autre"
 
-    name = models.CharField("nom", max_length=150)
+    name = models.CharField("nom", max_length=150, db_collation=FRENCH)
     school = models.ForeignKey(
         School, models.CASCADE, null=True, blank=True, related_name="loan_pools"
     )

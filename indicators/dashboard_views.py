@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.rules import territory
 from cartography.models import Commune, Departement
+from hub.collation import french_key
 
 from . import diagnostic
 from .api import period_key, territory_names
@@ -239,9 +240,12 @@ def sorted_rows(rows: list[dict], sort: str) -> list[dict]:
     key = SORTS.get(sort.lstrip("-"), "name")
     if key == "value":
         with_figure = [r for r in rows if r["figure"] is not None]
-        without = sorted((r for r in rows if r["figure"] is None), key=lambda r: r["name"])
+        without = sorted(
+            (r for r in rows if r["figure"] is None), key=lambda r: french_key(r["name"])
+        )
         return sorted(with_figure, key=lambda r: r["figure"], reverse=descending) + without
-    return sorted(rows, key=lambda r: r[key], reverse=descending)
+    order = (lambda r: french_key(r[key])) if key == "name" else (lambda r: r[key])
+    return sorted(rows, key=order, reverse=descending)
 
 
 def sort_links(query: dict, sort: str) -> dict:

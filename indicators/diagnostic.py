@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cartography.models import Commune
+from hub.collation import french_key
 
 from .api import period_key
 from .models import DiagnosticWeights, Level, Value, ValueStatus
@@ -166,7 +167,7 @@ def _score(rows: list[Ranked], weights: DiagnosticWeights) -> list[Ranked]:
         for m in known:
             m.contribution = weight[m.factor.key] * m.need / total_weight
         row.score = sum(m.contribution for m in known)
-    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.name))
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), french_key(r.name)))
     for position, row in enumerate(rows, start=1):
         row.rank = position if row.score is not None else None
     return rows

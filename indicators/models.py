@@ -8,6 +8,7 @@ from django.db import models
 
 from accounts import roles
 from accounts.rules import territory
+from hub.collation import FRENCH
 
 # Who reads the staff-only indicators (figures of schools, deployments, loans): the people who
 # read the schools' figures, within their territory.
@@ -44,7 +45,7 @@ class ValueStatus(models.TextChoices):
 
 class Theme(models.Model):
     code = models.SlugField("code", max_length=50, unique=True)
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, db_collation=FRENCH)
 
     class Meta:
         verbose_name = "thème"
@@ -56,7 +57,7 @@ class Theme(models.Model):
 
 class Audience(models.Model):
     code = models.SlugField("code", max_length=50, unique=True)
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, db_collation=FRENCH)
 
     class Meta:
         verbose_name = "public visé"
@@ -85,7 +86,7 @@ class Indicator(models.Model):
     """One measured quantity; computed ones are declared in code and synced here."""
 
     code = models.SlugField("code", max_length=80, unique=True)
-    name = models.CharField("nom", max_length=250)
+    name = models.CharField("nom", max_length=250, db_collation=FRENCH)
     definition = models.TextField("définition", blank=True)
     method = models.TextField("méthode de calcul", blank=True)
     unit = models.CharField("unité", max_length=50, blank=True)

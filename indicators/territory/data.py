@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from cartography.models import EPCI, Commune, Departement
+from hub.collation import french_key
 
 from ..api import period_key
 from ..models import Indicator, Level, Value, ValueStatus
@@ -451,7 +452,7 @@ def commune_school_lines(user, territory: Territory, codes: tuple[str, ...]) -> 
             "name": names.get(code, code),
             "cells": [value_text(i, newest.get((code, i.pk))) for i in wanted],
         }
-        for code in sorted(names, key=lambda c: names[c])
+        for code in sorted(names, key=lambda c: french_key(names[c]))
     ], wanted
 
 
