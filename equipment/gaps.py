@@ -6,7 +6,18 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.gis.geos import Polygon
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Max,
+    Q,
+    Value,
+    When,
+)
 
 from cartography.models import EPCI, Commune
 from hub.api import parse_bbox
@@ -18,6 +29,7 @@ from .models import (
     Campaign,
     CensusAnswer,
     Circonscription,
+    MaturityLevel,
     School,
 )
 
@@ -36,6 +48,7 @@ TERMINAL_CLASSES = [  # terminals per 100 pupils
     (20, None, "#18753c", "20 et plus"),
 ]
 SORTS = {
+    "manques": None,  # see `gap_order`
     "nom": ["name"],
     "-nom": ["-name"],
     "niveau": [F("answer__level").asc(nulls_first=True), "name"],
@@ -84,6 +97,7 @@ class SchoolFilterForm(forms.Form):
         label="Trier par",
         required=False,
         choices=[
+            ("manques", "plus grands manques d’abord"),
             ("-niveau", "niveau décroissant"),
             ("niveau", "niveau croissant"),
             ("nom", "nom"),
@@ -161,7 +175,33 @@ def filtered(schools, data: dict, campaign: Campaign | None):
         schools = schools.filter(education_priority="")
     elif data.get("rep"):
         schools = schools.filter(education_priority=data["rep"])
-    return schools.order_by(*SORTS.get(data.get("tri") or "-niveau", SORTS["-niveau"]))
+    sort = data.get("tri") or DEFAULT_SORT
+    return schools.order_by(*(SORTS.get(sort) or gap_order()))
+
+
+DEFAULT_SORT = "manques"
+
+
+def gap_order() -> list:
+    """The largest gaps first: schools below the top maturity level, the lowest level first and,
+    within a level, the fewest pupils' terminals for 100 pupils relative to the national
+    reference of their kind of school; then the schools without an answer (gaps unknown); the
+    schools at the top level (nothing missing) last."""
+    top = MaturityLevel.objects.aggregate(top=Max("number"))["top"]
+    groups = [When(answer__isnull=True, then=Value(1))]
+    if top is not None:
+        groups.append(When(answer__level__gte=top, then=Value(2)))
+    group = Case(*groups, default=Value(0), output_field=IntegerField())
+    reference = Case(
+        *(When(kind=kind, then=Value(figure)) for kind, figure in NATIONAL_REFERENCE.items()),
+        output_field=FloatField(),
+    )
+    return [
+        group.asc(),
+        F("answer__level").asc(nulls_last=True),
+        (F("terminals_per_100") / reference).asc(nulls_last=True),
+        "name",
+    ]
 
 
 ROW_FIELDS = [
