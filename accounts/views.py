@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import roles
 from .forms import SignupForm
@@ -14,6 +15,19 @@ def signup(request):
         user = form.save()
         user.groups.add(ensure_role_groups()[roles.MEDIATEURS])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        next_url = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+            # Back where the sign-up started (a place's "C'est mon lieu").
+            messages.success(request, "Compte créé.")
+            return redirect(next_url)
         messages.success(request, "Compte créé. Indiquez maintenant le SIRET de votre structure.")
         return redirect("space-claim")
-    return render(request, "registration/signup.html", {"title": "Créer un compte", "form": form})
+    return render(
+        request,
+        "registration/signup.html",
+        {
+            "title": "Créer un compte",
+            "form": form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
+    )

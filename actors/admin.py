@@ -2,11 +2,16 @@ from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin import VisibleToAdmin
+
+from .claims import decide_claim, resolve_report
 from .models import (
     DuplicateCandidate,
+    ErrorReport,
     Membership,
     Offer,
     Place,
+    PlaceClaim,
     PlaceSource,
     Stop,
     Structure,
@@ -98,3 +103,74 @@ class DuplicateCandidateAdmin(admin.ModelAdmin):
             candidate.save(update_fields=["status"])
             done += 1
         self.message_user(request, f"{done} lieu(x) créé(s) à part.")
+
+
+@admin.register(PlaceClaim)
+class PlaceClaimAdmin(VisibleToAdmin, admin.ModelAdmin):
+    """ "C'est mon lieu" claims of the administrator's territory, decided as in the space."""
+
+    list_display = ["place", "user", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["place__name", "user__username", "user__email"]
+    readonly_fields = [
+        "place",
+        "user",
+        "message",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    ]
+    actions = ["approve", "refuse"]
+
+    def has_add_permission(self, request):
+        return False  # a claim comes from its médiateur, on the place's page
+
+    def _decide(self, request, queryset, approve: bool):
+        done = 0
+        for claim in queryset.filter(status=PlaceClaim.Status.PENDING).select_related("place"):
+            if request.user.has_perm("actors.decide_claim", claim):
+                decide_claim(claim, request.user, approve)
+                done += 1
+        self.message_user(request, f"{done} demande(s) {'acceptée' if approve else 'refusée'}(s).")
+
+    @admin.action(description="Accepter les demandes choisies")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description="Refuser les demandes choisies")
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(VisibleToAdmin, admin.ModelAdmin):
+    """Error reports on the places of the administrator's territory."""
+
+    list_display = ["place", "kind", "status", "created_at", "resolved_by", "resolved_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["place__name", "message", "email"]
+    readonly_fields = [
+        "place",
+        "kind",
+        "message",
+        "email",
+        "notify_reporter",
+        "reporter",
+        "status",
+        "created_at",
+        "resolved_by",
+        "resolved_at",
+    ]
+    actions = ["resolve"]
+
+    def has_add_permission(self, request):
+        return False  # reports come from the place's page
+
+    @admin.action(description="Marquer comme traités (le signalant est prévenu s’il l’a demandé)")
+    def resolve(self, request, queryset):
+        done = 0
+        for report in queryset.filter(status=ErrorReport.Status.OPEN).select_related("place"):
+            if request.user.has_perm("actors.resolve_report", report):
+                done += resolve_report(report, request.user)
+        self.message_user(request, f"{done} signalement(s) marqué(s) comme traité(s).")

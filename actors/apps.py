@@ -15,7 +15,9 @@ class ActorsConfig(AppConfig):
     hub_menu_entries = [
         MenuEntry(
             "Trouver de l’aide", "directory", order=20, current=("directory", "directory-place")
-        )
+        ),
+        # Moderators (hub administrators) follow the error reports of their territory.
+        MenuEntry("Signalements", "error-reports", order=70, visible="actors.rules.is_moderator"),
     ]
     hub_demo_loaders = [
         DemoLoader(20, "actors.demo.load_demo_places"),

@@ -43,6 +43,10 @@ class StructureQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=list(active_memberships(user)))
 
+    def with_admin(self):
+        """Structures with at least one active administrator (who decides on who joins)."""
+        return self.filter(memberships__role="admin", memberships__status="active")
+
 
 class Structure(models.Model):
     """An organisation (identified by SIRET or RNA) that runs places of digital inclusion."""
@@ -426,3 +430,157 @@ class DuplicateCandidate(models.Model):
 
     def __str__(self):
         return f"{self.row.get('nom')} ~ {self.place}"
+
+
+def moderated_by(user, prefix: str = "") -> Q:
+    """A filter on places (through `prefix`) within the territory the user moderates as a hub
+    administrator: nothing when they moderate nowhere."""
+    from accounts import roles
+    from accounts.rules import territory
+
+    area = territory(user, roles.HUB_ADMINS)
+    if area.national:
+        return Q()
+    if not area:
+        return Q(pk__in=[])
+    commune = f"{prefix}commune__"
+    return area.q(f"{commune}departement__code", f"{commune}epci__siren", f"{commune}code")
+
+
+class PlaceClaimQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=PlaceClaim.Status.PENDING)
+
+    def visible_to(self, user):
+        """The claims `user` follows: their own, those they decide on, and as a hub
+        administrator every claim on the places of their territory."""
+        if not user.is_authenticated:
+            return self.none()
+        mine = Q(user=user) | Q(pk__in=self.decidable_by(user).values("pk"))
+        return self.filter(mine | moderated_by(user, "place__"))
+
+    def decidable_by(self, user):
+        """The claims `user` decides on: as an active admin of the place's structure, or, for a
+        structure without admin, as a hub administrator whose territory covers the place."""
+        if not user.is_authenticated:
+            return self.none()
+        from .rules import active_memberships
+
+        admin_of = [s for s, role in active_memberships(user).items() if role == "admin"]
+        unadministered = ~Q(place__structure__in=Structure.objects.with_admin().values("pk"))
+        return self.filter(
+            Q(place__structure__in=admin_of) | (unadministered & moderated_by(user, "place__"))
+        )
+
+
+class PlaceClaim(models.Model):
+    """ "C'est mon lieu": a médiateur asks to keep a listing. Approved, they join the place's
+    structure (as its admin when it had none)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente"
+        APPROVED = "approved", "acceptée"
+        REFUSED = "refused", "refusée"
+
+    place = models.ForeignKey(Place, models.CASCADE, related_name="claims", verbose_name="lieu")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="place_claims",
+        verbose_name="demandeur",
+    )
+    message = models.TextField("message", max_length=1000, blank=True)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décidée par",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+
+    objects = PlaceClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "revendication de lieu"
+        verbose_name_plural = "revendications de lieux"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "user"],
+                condition=Q(status="pending"),
+                name="unique_pending_place_claim",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.place} ({self.get_status_display()})"
+
+
+class ErrorReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The reports `user` follows and resolves: those on the places of their structures, and
+        as a hub administrator those on the places within their territory."""
+        if not user.is_authenticated:
+            return self.none()
+        from .rules import active_memberships
+
+        mine = Q(place__structure__in=list(active_memberships(user)))
+        return self.filter(pk__in=self.filter(mine | moderated_by(user, "place__")).values("pk"))
+
+
+class ErrorReport(models.Model):
+    """Someone (signed in or not) says a listing is wrong; its members or a moderator fix it."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", "Le lieu est fermé ou a déménagé"
+        HOURS = "hours", "Les horaires sont faux"
+        CONTACT = "contact", "L’adresse, le téléphone ou le courriel est faux"
+        SERVICES = "services", "Les services proposés sont faux"
+        OTHER = "other", "Autre chose"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "à traiter"
+        RESOLVED = "resolved", "résolu"
+
+    place = models.ForeignKey(
+        Place, models.CASCADE, related_name="error_reports", verbose_name="lieu"
+    )
+    kind = models.CharField("ce qui est faux", max_length=10, choices=Kind.choices)
+    message = models.TextField("précisions", max_length=2000, blank=True)
+    email = models.EmailField("adresse électronique du signalant", blank=True)
+    notify_reporter = models.BooleanField("prévenir le signalant une fois corrigé", default=False)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="compte du signalant",
+    )
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField("signalé le", auto_now_add=True)
+    resolution = models.TextField("ce qui a été fait", max_length=2000, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="résolu par",
+    )
+    resolved_at = models.DateTimeField("résolu le", null=True, blank=True)
+
+    objects = ErrorReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "signalement d’erreur"
+        verbose_name_plural = "signalements d’erreur"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="error_report_status")]
+
+    def __str__(self):
+        return f"{self.place} : {self.get_kind_display()}"

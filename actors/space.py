@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.rules import require
 
+from .claims_views import space_context
 from .forms import (
     ClaimForm,
     InvitationForm,
@@ -57,6 +58,7 @@ def my_space(request):
             "duplicates": DuplicateCandidate.objects.filter(status="pending").count()
             if request.user.is_hub_admin
             else None,
+            **space_context(request.user),  # claims to decide, own claims, open reports
         },
     )
 

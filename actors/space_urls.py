@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import space
+from . import claims_views, space
 
 urlpatterns = [
     path("", space.my_space, name="space"),
@@ -12,4 +12,11 @@ urlpatterns = [
     path("lieux/<int:pk>/modifier/", space.edit_place, name="space-edit-place"),
     path("lieux/<int:pk>/confirmer/", space.confirm_place, name="space-confirm-place"),
     path("lieux/<int:pk>/historique/", space.place_history, name="space-place-history"),
+    path("revendications/<int:pk>/", claims_views.decide_claim, name="space-decide-claim"),
+    path("signalements/", claims_views.error_reports, name="error-reports"),
+    path(
+        "signalements/<int:pk>/traiter/",
+        claims_views.resolve_error_report,
+        name="error-report-resolve",
+    ),
 ]

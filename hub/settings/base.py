@@ -224,6 +224,8 @@ REST_FRAMEWORK = {
         "user": env("HUB_API_USER_RATE", default="1200/minute"),
         "pdf": env("HUB_PDF_ANON_RATE", default="30/hour"),
         "password_reset": env("HUB_PASSWORD_RESET_RATE", default="10/hour"),
+        # Each error report e-mails a place's members and moderators.
+        "error_report": env("HUB_ERROR_REPORT_ANON_RATE", default="10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -33,6 +33,8 @@ UNLINKED = {
     "equipment-census-remind-all": "formulaire POST",
     "equipment-loan-return": "formulaire POST",
     "space-confirm-place": "formulaire POST",
+    "space-decide-claim": "formulaire POST",
+    "error-report-resolve": "formulaire POST",
     # Tiles are asked by coordinates, not linked: tests/indicators/test_tiles.py reads them.
     "indicator-tiles": "tuiles vectorielles demandées par coordonnées",
     # It waits for a Celery worker: tests/hub/test_health.py starts one.
