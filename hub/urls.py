@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from . import health
+from . import health, legal
 from .api import api_urls
 from .registry import collect
 
@@ -20,5 +20,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("accessibilite/", legal.accessibility, name="legal-accessibility"),
+    path("mentions-legales/", legal.legal_notice, name="legal-notice"),
+    path("donnees-personnelles/", legal.personal_data, name="legal-personal-data"),
+    path("plan-du-site/", legal.sitemap, name="legal-sitemap"),
     *(path(pages.prefix, include(pages.module)) for pages in collect("hub_urls")),
 ]

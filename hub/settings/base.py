@@ -304,3 +304,23 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The legal pages (hub/legal.py): who publishes and hosts the hub, whom to write to about
+# accessibility and personal data, and the accessibility declaration's state and date. The
+# defaults describe the Eure-et-Loir demonstration; a deployment sets its own.
+HUB_PUBLISHER_NAME = env("HUB_PUBLISHER_NAME", default="Préfecture d’Eure-et-Loir (démonstration)")
+HUB_PUBLISHER_ADDRESS = env(
+    "HUB_PUBLISHER_ADDRESS", default="Place de la République, 28019 Chartres Cedex"
+)
+HUB_PUBLICATION_DIRECTOR = env("HUB_PUBLICATION_DIRECTOR", default="Le préfet d’Eure-et-Loir")
+HUB_HOST_NAME = env(
+    "HUB_HOST_NAME", default="Instance de démonstration, hébergée par la personne qui l’exécute"
+)
+HUB_HOST_ADDRESS = env("HUB_HOST_ADDRESS", default="")
+HUB_SOURCE_CODE_URL = env("HUB_SOURCE_CODE_URL", default="")
+HUB_ACCESSIBILITY_CONTACT = env("HUB_ACCESSIBILITY_CONTACT", default=HUB_CONTACT_EMAIL)
+HUB_DPO_CONTACT = env("HUB_DPO_CONTACT", default=HUB_CONTACT_EMAIL)
+# "non conforme", "partiellement conforme" or "totalement conforme", as the last check found.
+HUB_ACCESSIBILITY_STATUS = env("HUB_ACCESSIBILITY_STATUS", default="partiellement conforme")
+# The date of that check, YYYY-MM-DD.
+HUB_ACCESSIBILITY_CHECKED_ON = env("HUB_ACCESSIBILITY_CHECKED_ON", default="2026-11-27")
