@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from hub.registry import DemoLoader, PageUrls
+from hub.registry import DemoLoader, LandingPage, PageUrls
 
 from . import roles
 
@@ -27,6 +27,9 @@ class AccountsConfig(AppConfig):
             apps=(roles.PROJECT_APPS, "django_celery_beat"),
         )
     ]
+
+    # After signing in, the most specific role's page first (see accounts.landing).
+    hub_landing_pages = [LandingPage(90, "accounts.landing.hub_admin")]
 
     def ready(self):
         post_migrate.connect(_ensure_role_groups, dispatch_uid="accounts.ensure_role_groups")

@@ -3,12 +3,13 @@ from django.urls import path
 
 from hub.throttling import throttled
 
-from . import views
+from . import landing, views
 
 urlpatterns = [
     path("inscription/", views.signup, name="signup"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accueil/", landing.landing, name="landing"),
     path(
         "mot-de-passe/oubli/",
         # Each request sends an e-mail: a few per hour from one address.

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from accounts import roles
-from hub.registry import ApiRoute, DemoLoader, Importer, MenuEntry, PageUrls
+from hub.registry import ApiRoute, DemoLoader, Importer, LandingPage, MenuEntry, PageUrls
 
 
 class ActorsConfig(AppConfig):
@@ -30,3 +30,5 @@ class ActorsConfig(AppConfig):
     hub_coverage_overlays = ["actors.overlays.places_in_communes"]
     # Médiateurs keep their structures' listings; their rights come from their memberships.
     hub_roles = [roles.Role(roles.MEDIATEURS)]
+    # After signing in (see accounts.landing): their space.
+    hub_landing_pages = [LandingPage(30, "actors.landing.mediateur")]

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from accounts import roles
-from hub.registry import ApiRoute, DemoLoader, Importer, MenuEntry, PageUrls
+from hub.registry import ApiRoute, DemoLoader, Importer, LandingPage, MenuEntry, PageUrls
 
 
 class CartographyConfig(AppConfig):
@@ -32,3 +32,5 @@ class CartographyConfig(AppConfig):
     ]
     # Préfecture staff follow fibre coverage and ask for reports in their départements.
     hub_roles = [roles.Role(roles.PREFECTURE_STAFF, territories=(roles.DEPARTEMENT,))]
+    # After signing in (see accounts.landing): the coverage report form.
+    hub_landing_pages = [LandingPage(50, "cartography.landing.prefecture")]

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from accounts import roles
-from hub.registry import DemoLoader, Importer, MenuEntry, PageUrls
+from hub.registry import DemoLoader, Importer, LandingPage, MenuEntry, PageUrls
 
 
 class EquipmentConfig(AppConfig):
@@ -31,6 +31,13 @@ class EquipmentConfig(AppConfig):
         roles.Role(
             roles.LOCAL_AUTHORITY, territories=(roles.COMMUNE, roles.EPCI, roles.DEPARTEMENT)
         ),
+    ]
+
+    # After signing in (see accounts.landing): a director, an ERUN, then DSDEN staff.
+    hub_landing_pages = [
+        LandingPage(10, "equipment.landing.director"),
+        LandingPage(20, "equipment.landing.digital_referent"),
+        LandingPage(40, "equipment.landing.dsden"),
     ]
 
     def ready(self):

@@ -25,6 +25,7 @@ def check_registrations(app_configs=None, **kwargs) -> list[Error]:
         *((importer.function, "hub_importers") for importer in collect("hub_importers")),
         *((path, "hub_coverage_overlays") for path in collect("hub_coverage_overlays")),
         *((e.visible, "hub_menu_entries") for e in collect("hub_menu_entries") if e.visible),
+        *((page.function, "hub_landing_pages") for page in collect("hub_landing_pages")),
     ]
     for path, attribute in dotted:
         error = _path_error(path, attribute)

@@ -78,6 +78,21 @@ class Importer:
     function: str
 
 
+@dataclass(frozen=True)
+class LandingPage:
+    """Where a person lands after signing in: `function`, a dotted path to a function(user)
+    returning the URL of the page where that role works, or "" when the role is not the user's.
+    The applicable entry of lowest `order` wins: the most specific role first (a school's
+    director before DSDEN staff, DSDEN staff before a hub administrator)."""
+
+    order: int
+    function: str
+
+
+def landing_pages() -> list[LandingPage]:
+    return sorted(collect("hub_landing_pages"), key=lambda page: page.order)
+
+
 def importers() -> dict[str, Importer]:
     """The importers declared under `hub_importers`, by key."""
     return {importer.key: importer for importer in collect("hub_importers")}

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-from hub.registry import ApiRoute, DemoLoader, MenuEntry, PageUrls
+from hub.registry import ApiRoute, DemoLoader, LandingPage, MenuEntry, PageUrls
 
 
 class IndicatorsConfig(AppConfig):
@@ -44,6 +44,9 @@ class IndicatorsConfig(AppConfig):
         "indicators.builtins.schools.OVERDUE_LOANS",
         "indicators.builtins.fragility.FRAGILITY",  # a list: global score and axes × references
     ]
+
+    # After signing in (see accounts.landing): a local authority on its territory's page.
+    hub_landing_pages = [LandingPage(60, "indicators.landing.local_authority")]
 
     # After the territory (10), whose communes the index is mapped onto.
     hub_demo_loaders = [

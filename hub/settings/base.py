@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "landing"  # the page where the role works (accounts.landing)
 LOGOUT_REDIRECT_URL = "home"
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

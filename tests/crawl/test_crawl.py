@@ -35,6 +35,8 @@ UNLINKED = {
     "space-confirm-place": "formulaire POST",
     "space-decide-claim": "formulaire POST",
     "error-report-resolve": "formulaire POST",
+    # Where the sign-in form sends a person: tests/accounts/test_landing.py signs each in.
+    "landing": "redirection après la connexion",
     # Tiles are asked by coordinates, not linked: tests/indicators/test_tiles.py reads them.
     "indicator-tiles": "tuiles vectorielles demandées par coordonnées",
     # It waits for a Celery worker: tests/hub/test_health.py starts one.
