@@ -4,6 +4,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from hub import pdf
+
 from . import opening
 
 
@@ -19,8 +21,6 @@ def sheet_context(place) -> dict:
 
 
 def render_pdf(places, request) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "actors/sheet.html",
         {
@@ -31,4 +31,4 @@ def render_pdf(places, request) -> bytes:
         },
         request=request,
     )
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    return pdf.render_pdf(html, request.build_absolute_uri("/"))

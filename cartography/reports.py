@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hub.exports import french_csv, safe_row
+from hub.pdf import render_pdf
 
 from .coverage import (
     NO_DATA_COLOUR,
@@ -331,8 +332,6 @@ def territory_svg(data: ReportData, width: float = 170, height: float = 120) -> 
 
 
 def write_pdf(data: ReportData) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "cartography/coverage_report_pdf.html",
         {
@@ -344,7 +343,7 @@ def write_pdf(data: ReportData) -> bytes:
             "font_bold": finders.find("dsfr/dist/fonts/Marianne-Bold.woff2"),
         },
     )
-    return HTML(string=html).write_pdf()
+    return render_pdf(html)
 
 
 WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf, "geojson": write_geojson}

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from hub.exports import safe_row
+from hub.pdf import render_pdf
 from hub.throttling import throttled
 
 from .data import BLOCK_KEYS, build, find_territory, reads_schools
@@ -104,15 +105,13 @@ def _csv_rows(block, territory):
 @throttled("pdf")  # a PDF costs seconds of CPU: anonymous requests are capped
 def territory_pdf(request, level, code):
     """The same page as an A4 PDF (tagged, in French), for people who print or file it."""
-    from weasyprint import HTML
-
     context = {
         **_context(request, level, code),
         "font_regular": finders.find("dsfr/dist/fonts/Marianne-Regular.woff2"),
         "font_bold": finders.find("dsfr/dist/fonts/Marianne-Bold.woff2"),
     }
     html = render_to_string("indicators/territory_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_tags=True)
+    pdf = render_pdf(html, request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     territory = context["territory"]
     response["Content-Disposition"] = (
