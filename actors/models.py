@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cartography.models import Commune
+from hub.collation import FRENCH
 
 from . import standard
 
@@ -51,7 +52,7 @@ class StructureQuerySet(models.QuerySet):
 class Structure(models.Model):
     """An organisation (identified by SIRET or RNA) that runs places of digital inclusion."""
 
-    name = models.CharField("nom", max_length=250)
+    name = models.CharField("nom", max_length=250, db_collation=FRENCH)
     siret = models.CharField("SIRET ou RNA", max_length=14, blank=True, db_index=True)
     typologie = ArrayField(
         models.CharField(max_length=50), verbose_name="typologie", default=list, blank=True
@@ -237,7 +238,7 @@ class Place(models.Model):
     structure = models.ForeignKey(
         Structure, models.CASCADE, related_name="places", verbose_name="structure"
     )
-    name = models.CharField("nom", max_length=250)
+    name = models.CharField("nom", max_length=250, db_collation=FRENCH)
     address = models.CharField("adresse", max_length=250)
     address_complement = models.CharField("complément d’adresse", max_length=250, blank=True)
     postal_code = models.CharField("code postal", max_length=5)
