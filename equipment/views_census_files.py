@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from accounts.rules import require
+from hub.collation import french_key
 from hub.imports import Counts
 
 from . import census_files
@@ -80,9 +81,9 @@ def campaign_overview(request, campaign):
 
 
 SORTS = {
-    "nom": lambda row: row.school.name.casefold(),
+    "nom": lambda row: french_key(row.school.name),
     # the schools to chase first
-    "statut": lambda row: (row.answered, row.school.name.casefold()),
+    "statut": lambda row: (row.answered, french_key(row.school.name)),
 }
 
 
