@@ -20,6 +20,7 @@ from cartography.models import Departement
 from hub.api import GeoJSONRenderer
 from hub.links import http_url_validator
 
+from . import standard
 from .directory import DirectoryForm, distance_km, search
 from .exporters import write_csv
 from .models import Place
@@ -78,6 +79,14 @@ class PlaceWriteSerializer(serializers.ModelSerializer):
             "website": {"validators": [http_url_validator]},
             "appointment_url": {"validators": [http_url_validator]},
         }
+
+    def validate_phone(self, value):
+        phone = standard.phone_number(value)
+        if phone is None:
+            raise serializers.ValidationError(
+                f"numéro de téléphone impossible « {value} » : {standard.PHONE_HELP}"
+            )
+        return phone
 
     def validate_opening_hours(self, value):
         from .importers.places import opening_hours_valid

@@ -43,6 +43,8 @@ def place_row(place: Place) -> dict:
         "latitude": None if place.location_approximate else place.location.y,
         "longitude": None if place.location_approximate else place.location.x,
         "services": [o.service for o in offers if o.service],
+        # Typed before numbers were normalised on save: written as the schema wants, or left out.
+        "telephone": standard.phone_number(place.phone) or None,
     }
     for column, field in OFFER_FIELDS.items():
         values[column] = _merged(getattr(o, field) for o in offers)

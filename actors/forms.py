@@ -11,7 +11,6 @@ from . import opening, standard
 from .models import Invitation, Membership, Place, Stop, Structure
 
 DAY_CODES = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
-SLOTS = 2
 
 
 class ClaimForm(forms.Form):
@@ -83,48 +82,133 @@ class PlaceForm(forms.ModelForm):
             "appointment_url", "summary", "description",
         ]  # fmt: skip
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"phone": standard.PHONE_HELP.capitalize() + "."}
+
+    def clean_phone(self):
+        """Saved as the national standard writes it (+33…), so the export stays valid."""
+        phone = standard.phone_number(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(
+                f"Numéro de téléphone impossible : « {self.cleaned_data['phone']} ». "
+                f"Indiquez {standard.PHONE_HELP}."
+            )
+        return phone
+
+
+# The two columns of the hours grid: (slot number, its name in a label, in an error).
+PERIODS = [(1, "du matin", "le matin"), (2, "de l’après-midi", "l’après-midi")]
+TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh", "%H.%M", "%H", "%H%M"]  # "12" before "1230"
+
+
+class HourField(forms.TimeField):
+    """A 24-hour time typed as people do: "09:00", "9h30", "9", "1430"."""
+
+    widget = forms.TimeInput
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=TIME_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().lower().replace(" ", "")
+        return super().to_python(value)
 
 
 class OpeningHoursForm(forms.Form):
-    """A week of up to two time slots a day, written as OpenStreetMap opening_hours."""
+    """A week of a morning and an afternoon slot a day, written as OpenStreetMap opening_hours.
+
+    Each error names its day ("Mardi : …") and sits on the field to correct."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for day_index, code in enumerate(DAY_CODES):
-            day = opening.DAYS[day_index]
-            for n in range(1, SLOTS + 1):
+            day = opening.DAYS[day_index].capitalize()
+            for n, period, _ in PERIODS:
                 for end, word in (("start", "ouverture"), ("end", "fermeture")):
-                    self.fields[f"{code}_{n}_{end}"] = forms.TimeField(
-                        label=f"{day.capitalize()}, créneau {n}, {word}",
+                    self.fields[f"{code}_{n}_{end}"] = HourField(
+                        label=f"{day}, {word} {period}",
                         required=False,
-                        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                        error_messages={
+                            "invalid": f"{day} : heure {'d’' if end == 'start' else 'de '}"
+                            f"{word} {period} illisible, "
+                            "écrivez-la sur 24 heures, par exemple 09:00 ou 14:30."
+                        },
+                        widget=forms.TimeInput(
+                            attrs={
+                                "class": "fr-input hub-hours__time",
+                                "inputmode": "numeric",
+                                "pattern": r"[0-9]{1,2}([:hH.]?[0-9]{2})?",
+                                "maxlength": 5,
+                                "size": 5,
+                                "autocomplete": "off",
+                                "aria-describedby": "hours-hint",
+                                "data-day": code,
+                                "data-slot": f"{n}_{end}",
+                            },
+                            format="%H:%M",
+                        ),
                     )
 
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # the wrong field says so and points at its message
+                self.fields[name].widget.attrs |= {
+                    "aria-invalid": "true",
+                    "aria-describedby": f"hours-hint {self[name].auto_id}-errors",
+                    "class": "fr-input fr-input--error hub-hours__time",
+                }
+
     def days(self):
-        """Rows for the template: (day name, [(start field, end field) per slot])."""
-        return [
-            (
-                opening.DAYS[i].capitalize(),
-                [(self[f"{code}_{n}_start"], self[f"{code}_{n}_end"]) for n in range(1, SLOTS + 1)],
+        """Rows for the template: one per day, its code, name, slots and errors."""
+        rows = []
+        for i, code in enumerate(DAY_CODES):
+            fields = [self[f"{code}_{n}_{end}"] for n, _, _ in PERIODS for end in ("start", "end")]
+            rows.append(
+                {
+                    "code": code,
+                    "name": opening.DAYS[i].capitalize(),
+                    "weekday": i < 5,
+                    "slots": [
+                        (word.removeprefix("du ").removeprefix("de l’"), fields[2 * k : 2 * k + 2])
+                        for k, (_, word, _) in enumerate(PERIODS)
+                    ],
+                    "fields": fields,
+                    "errors": [(f, e) for f in fields for e in f.errors],
+                }
             )
-            for i, code in enumerate(DAY_CODES)
-        ]
+        return rows
+
+    def error_links(self):
+        """(field, message) for each wrong field, in the grid's order: the error summary."""
+        return [error for row in self.days() for error in row["errors"]]
 
     def clean(self):
         data = super().clean()
         self.week: dict[str, list[tuple[datetime.time, datetime.time]]] = {}
-        for code in DAY_CODES:
+        for i, code in enumerate(DAY_CODES):
+            day = opening.DAYS[i].capitalize()
             slots = []
-            for n in range(1, SLOTS + 1):
-                start, end = data.get(f"{code}_{n}_start"), data.get(f"{code}_{n}_end")
-                if (start is None) != (end is None):
-                    missing = f"{code}_{n}_end" if end is None else f"{code}_{n}_start"
-                    self.add_error(missing, "Indiquez l’ouverture et la fermeture.")
+            for n, period, name in PERIODS:
+                start_name, end_name = f"{code}_{n}_start", f"{code}_{n}_end"
+                if start_name in self.errors or end_name in self.errors:
+                    continue  # unreadable: already said on the field
+                start, end = data.get(start_name), data.get(end_name)
+                if start is None and end is not None:
+                    self.add_error(start_name, f"{day} : indiquez aussi l’ouverture {period}.")
+                elif end is None and start is not None:
+                    self.add_error(end_name, f"{day} : indiquez aussi la fermeture {period}.")
                 elif start is not None:
                     if end <= start:
-                        self.add_error(f"{code}_{n}_end", "La fermeture doit suivre l’ouverture.")
+                        self.add_error(
+                            end_name,
+                            f"{day} : la fermeture {period} doit être après l’ouverture.",
+                        )
                     elif slots and start < slots[-1][1]:
-                        self.add_error(f"{code}_{n}_start", "Ce créneau chevauche le précédent.")
+                        self.add_error(
+                            start_name,
+                            f"{day} : {name} doit commencer après la fermeture du matin.",
+                        )
                     else:
                         slots.append((start, end))
             self.week[code] = slots
@@ -147,27 +231,23 @@ class OpeningHoursForm(forms.Form):
 
     @staticmethod
     def initial_for(text: str) -> dict | None:
-        """Slots of an existing expression over a plain week; None if it does not fit the grid."""
+        """Slots of an existing expression over a plain week; None if it does not fit the grid.
+        A day's only slot goes in the afternoon column when it starts after noon."""
         hours = opening.parse(text)
         if hours is None:
             return None if text else {}
-        monday = datetime.date(2030, 1, 7)  # a week with no public holiday
         initial = {}
-        for i, code in enumerate(DAY_CODES):
-            start = datetime.datetime.combine(monday + datetime.timedelta(days=i), datetime.time())
-            slots = [
-                (a, b)
-                for a, b, state, _ in hours.intervals(start, start + datetime.timedelta(days=1))
-                if state == opening.State.OPEN
-            ]
-            if len(slots) > SLOTS:
+        for code, slots in zip(DAY_CODES, opening.plain_week(hours), strict=True):
+            if len(slots) > len(PERIODS):
                 return None
-            for n, (a, b) in enumerate(slots, start=1):
-                initial[f"{code}_{n}_start"] = a.time()
-                initial[f"{code}_{n}_end"] = (
-                    b.time() if b.date() == a.date() else datetime.time(23, 59)
-                )
+            first = 2 if len(slots) == 1 and slots[0][0] >= NOON else 1
+            for n, (a, b) in enumerate(slots, start=first):
+                initial[f"{code}_{n}_start"] = a
+                initial[f"{code}_{n}_end"] = b
         return initial
+
+
+NOON = datetime.time(12, 0)
 
 
 def _checkboxes(label, values):

@@ -38,19 +38,79 @@ def open_on(text: str, day: datetime.date) -> bool:
     hours = parse(text)
     if hours is None:
         return False
-    start = datetime.datetime.combine(day, datetime.time())
-    return any(
-        state == State.OPEN
-        for _, _, state, _ in hours.intervals(start, start + datetime.timedelta(days=1))
-    )
+    return bool(_open_slots(hours, day))
 
 
 def next_weekday(weekday: int, today: datetime.date) -> datetime.date:
     return today + datetime.timedelta(days=(weekday - today.weekday()) % 7)
 
 
-def hour(moment: datetime.datetime) -> str:
+def hour(moment: datetime.datetime | datetime.time) -> str:
     return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
+
+
+def _open_slots(
+    hours: OpeningHours, day: datetime.date
+) -> list[tuple[datetime.datetime, datetime.datetime]]:
+    start = datetime.datetime.combine(day, datetime.time())
+    return [
+        (a, b)
+        for a, b, state, _ in hours.intervals(start, start + datetime.timedelta(days=1))
+        if state == State.OPEN
+    ]
+
+
+def _slots_text(slots) -> str:
+    """ "9 h – 12 h, 14 h – 17 h"; a slot running past midnight ends at "24 h"."""
+    return ", ".join(f"{hour(a)} – {hour(b) if b.date() == a.date() else '24 h'}" for a, b in slots)
+
+
+# A week without public holidays: what an expression says of an ordinary week.
+PLAIN_MONDAY = datetime.date(2030, 1, 7)
+
+
+def plain_week(hours: OpeningHours) -> list[list[tuple[datetime.time, datetime.time]]]:
+    """Each day's open slots, Monday first, over an ordinary week (23:59 for midnight)."""
+    week = []
+    for offset in range(7):
+        slots = _open_slots(hours, PLAIN_MONDAY + datetime.timedelta(days=offset))
+        week.append(
+            [
+                (a.time(), b.time() if b.date() == a.date() else datetime.time(23, 59))
+                for a, b in slots
+            ]
+        )
+    return week
+
+
+def in_words(text: str) -> str:
+    """An expression as people read it: "du lundi au vendredi 9 h – 12 h, 14 h – 17 h ;
+    samedi 10 h – 12 h". Kept as written when it is unreadable or says nothing of an ordinary
+    week (dates, holidays only)."""
+    hours = parse(text)
+    if hours is None:
+        return text
+    texts = [
+        _slots_text(_open_slots(hours, PLAIN_MONDAY + datetime.timedelta(days=offset)))
+        for offset in range(7)
+    ]
+    if not any(texts):
+        return text
+    parts, i = [], 0
+    while i < 7:
+        j = i
+        while j + 1 < 7 and texts[j + 1] == texts[i]:
+            j += 1
+        if texts[i]:
+            if j == i:
+                days = DAYS[i]
+            elif j == i + 1:
+                days = f"{DAYS[i]} et {DAYS[j]}"
+            else:
+                days = f"du {DAYS[i]} au {DAYS[j]}"
+            parts.append(f"{days} {texts[i]}")
+        i = j + 1
+    return " ; ".join(parts)
 
 
 @dataclass
@@ -77,13 +137,7 @@ def describe(text: str, now: datetime.datetime | None = None) -> Week | None:
         day = monday + datetime.timedelta(days=offset)
         if day < now.date():
             day += datetime.timedelta(days=7)
-        start = datetime.datetime.combine(day, datetime.time())
-        slots = [
-            f"{hour(a)} – {hour(b) if b.date() == day else '24 h'}"
-            for a, b, state, _ in hours.intervals(start, start + datetime.timedelta(days=1))
-            if state == State.OPEN
-        ]
-        days.append((DAYS[offset], ", ".join(slots) or "fermé"))
+        days.append((DAYS[offset], _slots_text(_open_slots(hours, day)) or "fermé"))
     open_now = hours.is_open(now)
     change = hours.next_change(now)
     if change is None:

@@ -7,6 +7,7 @@ column order, required fields, patterns and enumerations are all read from it.
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import re
 import unicodedata
@@ -75,11 +76,31 @@ class CheckedRow:
     warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _phone(value: str) -> tuple[str, str | None]:
-    digits = re.sub(r"[\s.\-()]", "", value)
-    if re.fullmatch(r"0[1-9]\d{8}", digits):
-        return "+33" + digits[1:], f"numéro « {value} » écrit au format international"
-    return digits, None
+PHONE_HELP = "10 chiffres, par exemple 02 37 47 00 00, ou au format international +33 2 37 47 00 00"
+
+
+def phone_number(value: str) -> str | None:
+    """A phone number as the schema writes it ("02 37 47 00 00" → "+33237470000"), "" for
+    none, None when it cannot be a French number."""
+    compact = re.sub(r"[\s.\-()/\u00a0\u202f]", "", value.replace("(0)", ""))
+    if not compact:
+        return ""
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if re.fullmatch(r"0[1-9]\d{8}", compact):
+        compact = "+33" + compact[1:]
+    elif re.fullmatch(r"\+330[1-9]\d{8}", compact):
+        compact = "+33" + compact[4:]
+    return compact if _COMPILED["telephone"].fullmatch(compact) else None
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def decode_entities(text: str) -> str:
+    """HTML entities left by the tool that wrote a file ("Caf&eacute; &amp; num&#233;rique"),
+    decoded once; a bare "&" (or "&copy" without its ";") stays as written."""
+    return _ENTITY.sub(lambda m: html.unescape(m[0]), text) if "&" in text else text
 
 
 def _date(value: str) -> tuple[datetime.date | None, str | None]:
@@ -116,7 +137,7 @@ def check_row(raw: dict[str, str]) -> CheckedRow:
     row = CheckedRow()
     for name in FIELDS:
         # A file the hub exported carries quotes that neutralise formulas (hub/exports.py).
-        value = unneutralised((raw.get(name) or "").strip())
+        value = decode_entities(unneutralised((raw.get(name) or "").strip()))
         if not value:
             if name in REQUIRED:
                 row.problems.append((name, "champ obligatoire vide"))
@@ -140,13 +161,12 @@ def check_row(raw: dict[str, str]) -> CheckedRow:
                 row.warnings.append((name, note))
             row.values[name] = parsed
         elif name == "telephone":
-            phone, note = _phone(value)
-            if note:
-                row.warnings.append((name, note))
-            if not _COMPILED[name].fullmatch(phone):
+            phone = phone_number(value)
+            if phone is None:
                 row.warnings.append((name, f"numéro « {value} » hors du format attendu : ignoré"))
-                phone = None
-            row.values[name] = phone
+            elif phone != re.sub(r"[\s.\-]", "", value):
+                row.warnings.append((name, f"numéro « {value} » écrit au format international"))
+            row.values[name] = phone or None
         elif name == "pivot":
             if value.strip("0") == "":
                 row.warnings.append((name, f"pivot « {value} » : pas de SIRET"))

@@ -98,8 +98,8 @@ def test_an_edit_shows_on_the_public_page_and_in_the_history(world, client):
     assert "Samedi</th><td>10 h – 12 h 30, 14 h – 18 h" in page
     history = client.get(f"/espace/lieux/{place.pk}/historique/").content.decode()
     assert "membre-fablab" in history
-    assert "We 14:00-19:00; Sa 10:00-12:30,14:00-18:00" in history
-    assert "We 14:00-19:00; Sa 10:00-18:00" in history  # the hours before
+    assert "mercredi 14 h – 19 h ; samedi 10 h – 12 h 30, 14 h – 18 h" in history
+    assert "mercredi 14 h – 19 h ; samedi 10 h – 18 h" in history  # the hours before
 
 
 def test_a_wrong_slot_is_said_next_to_it_and_nothing_is_saved(world, client):
@@ -109,7 +109,7 @@ def test_a_wrong_slot_is_said_next_to_it_and_nothing_is_saved(world, client):
     response = client.post(f"/espace/lieux/{place.pk}/modifier/", bad)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "La fermeture doit suivre l’ouverture." in html
+    assert "Samedi : la fermeture du matin doit être après l’ouverture." in html
     assert 'value="Nouvelle adresse"' in html
     assert 'value="09:00"' in html
     place.refresh_from_db()

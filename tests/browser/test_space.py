@@ -39,10 +39,10 @@ def test_a_mediateur_edits_opening_hours_and_the_public_page_changes(page, site,
     page.goto(site["url"] + "/espace/")
     page.get_by_role("link", name="Modifier « Fablab de Chartres »").click()
     assert axe(page) == []
-    page.get_by_label("Lundi, créneau 1, ouverture").fill("09:00")
-    page.get_by_label("Lundi, créneau 1, fermeture").fill("12:00")
-    page.get_by_label("Samedi, créneau 2, ouverture").fill("")
-    page.get_by_label("Samedi, créneau 2, fermeture").fill("")
+    page.get_by_label("Lundi, ouverture du matin").fill("09:00")
+    page.get_by_label("Lundi, fermeture du matin").fill("12:00")
+    page.get_by_label("Samedi, ouverture de l’après-midi").fill("")
+    page.get_by_label("Samedi, fermeture de l’après-midi").fill("")
     page.get_by_role("button", name="Enregistrer").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Fablab de Chartres")
@@ -52,10 +52,10 @@ def test_a_mediateur_edits_opening_hours_and_the_public_page_changes(page, site,
 
     page.goto(site["url"] + "/espace/")
     page.get_by_role("link", name="Modifier « Fablab de Chartres »").click()
-    page.get_by_label("Mardi, créneau 1, ouverture").fill("18:00")
-    page.get_by_label("Mardi, créneau 1, fermeture").fill("08:00")
+    page.get_by_label("Mardi, ouverture du matin").fill("18:00")
+    page.get_by_label("Mardi, fermeture du matin").fill("08:00")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator(".fr-error-text")).to_have_text("La fermeture doit suivre l’ouverture.")
+    expect(page.locator(".fr-error-text")).to_have_text("Mardi : la fermeture du matin doit être après l’ouverture.")
     assert axe(page) == []
 
 
