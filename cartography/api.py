@@ -1,16 +1,62 @@
-"""Public read-only API of the territory, in GeoJSON: communes and EPCI, filtered by département."""
+"""Public read-only API of the territory, in GeoJSON: communes and EPCI, filtered by département.
+
+Outlines are simplified for the map's zoom (`zoom`, 9 by default: a département on a screen),
+and answered with an ETag that changes when the territory does (hub/caching.py)."""
+
+import json
+import math
 
 import django_filters
+from django.conf import settings
+from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.db.models.functions import AsGeoJSON, GeoFunc
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from django.db.models import FloatField, OuterRef, Value
+from django.utils.decorators import method_decorator
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import exceptions, serializers, viewsets
 from rest_framework.permissions import AllowAny
-from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from .models import EPCI, Commune
+from hub.caching import layer_cache
+
+from .models import EPCI, Commune, PostalCode
 from .services import normalize_departement_code
+
+DEFAULT_ZOOM = 9
+MAX_ZOOM = 18
+ZOOM_PARAMETER = OpenApiParameter(
+    "zoom",
+    int,
+    description=f"niveau de zoom de la carte (0 à {MAX_ZOOM}, {DEFAULT_ZOOM} par défaut) : les "
+    "contours sont simplifiés au pixel près à ce zoom",
+)
+
+
+class SimplifyPreserveTopology(GeoFunc):
+    function = "ST_SimplifyPreserveTopology"
+    template = "ST_Multi(%(function)s(%(expressions)s))"  # outlines stay multi-polygons
+    output_field = GeometryField(srid=settings.STORAGE_SRID)
+
+
+def outline_at_zoom(request, field: str):
+    """The GeoJSON text of `field` simplified to one pixel at the `zoom` the request asks for,
+    with as many decimals as that pixel needs."""
+    text = request.query_params.get("zoom", "")
+    try:
+        zoom = int(text) if text else DEFAULT_ZOOM
+        if not 0 <= zoom <= MAX_ZOOM:
+            raise ValueError
+    except ValueError:
+        raise exceptions.ValidationError(
+            {"zoom": [f"« {text} » n'est pas un niveau de zoom : un entier de 0 à {MAX_ZOOM}."]}
+        ) from None
+    pixels_per_degree = 256 * 2**zoom / 360
+    tolerance = Value(1 / pixels_per_degree, output_field=FloatField())
+    decimals = math.ceil(math.log10(pixels_per_degree)) + 1
+    return AsGeoJSON(SimplifyPreserveTopology(field, tolerance), precision=max(decimals, 1))
 
 
 def validate_departement(value: str) -> None:
@@ -46,18 +92,39 @@ class CommuneFilter(django_filters.FilterSet):
         return queryset.search(value)
 
 
+@extend_schema_field({"type": "object", "description": "GeoJSON (Multi)Polygon"})
+class OutlineField(serializers.Field):
+    """An outline already written as GeoJSON by PostGIS (`outline_at_zoom`)."""
+
+    def to_representation(self, value):
+        return json.loads(value) if value else None
+
+
 class CommuneSerializer(GeoFeatureModelSerializer):
     departement = serializers.CharField(source="departement.code")
+    geometry = OutlineField(source="outline_json")
     epci = serializers.CharField(source="epci.siren", allow_null=True, default=None)
     epci_name = serializers.CharField(source="epci.name", allow_null=True, default=None)
+    # What people know a commune by, beside its name ("Cintray (28120)"), never its INSEE code.
+    codes_postaux = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = Commune
         geo_field = "geometry"
         id_field = "code"
-        fields = ["code", "name", "population", "departement", "epci", "epci_name"]
+        fields = [
+            "code", "name", "population", "departement", "epci", "epci_name", "codes_postaux",
+        ]  # fmt: skip
 
 
+def postal_codes() -> ArraySubquery:
+    """A commune's postal codes (La Poste), in one query with the communes."""
+    codes = PostalCode.objects.filter(commune=OuterRef("pk")).order_by("code").values("code")
+    return ArraySubquery(codes.distinct())
+
+
+@extend_schema(parameters=[ZOOM_PARAMETER])
+@method_decorator(layer_cache("territory"), name="dispatch")
 class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     """Current communes (COG) with their municipal population and EPCI."""
 
@@ -66,7 +133,15 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = TerritoryPagination
     filterset_class = CommuneFilter
     lookup_field = "code"
-    queryset = Commune.objects.select_related("departement", "epci").order_by("code")
+
+    def get_queryset(self):
+        return (
+            Commune.objects.select_related("departement", "epci")
+            .defer("geometry")
+            .annotate(outline_json=outline_at_zoom(self.request, "geometry"))
+            .annotate(codes_postaux=postal_codes())
+            .order_by("code")
+        )
 
 
 class EPCIFilter(django_filters.FilterSet):
@@ -82,17 +157,12 @@ class EPCIFilter(django_filters.FilterSet):
         return queryset.in_departement(normalize_departement_code(value))
 
 
-@extend_schema_field({"type": "object", "description": "GeoJSON (Multi)Polygon"})
-class OutlineField(GeometryField):
-    pass
-
-
 class EPCISerializer(GeoFeatureModelSerializer):
     seat_departement = serializers.CharField(source="seat_departement_code")
     communes_count = serializers.IntegerField()
     population = serializers.IntegerField(allow_null=True)
     # The annotated outline: only the members in the asked département when one is given.
-    geometry = OutlineField(source="outline")
+    geometry = OutlineField(source="outline_json")
 
     class Meta:
         model = EPCI
@@ -101,6 +171,8 @@ class EPCISerializer(GeoFeatureModelSerializer):
         fields = ["siren", "name", "legal_form", "seat_departement", "communes_count", "population"]
 
 
+@extend_schema(parameters=[ZOOM_PARAMETER])
+@method_decorator(layer_cache("territory"), name="dispatch")
 class EPCIViewSet(viewsets.ReadOnlyModelViewSet):
     """EPCI; with `departement`, only their members in that département are counted and drawn."""
 
@@ -115,4 +187,9 @@ class EPCIViewSet(viewsets.ReadOnlyModelViewSet):
             departement = normalize_departement_code(self.request.query_params["departement"])
         except (KeyError, ValueError):
             departement = None  # an invalid code is answered 400 by the filter
-        return EPCI.objects.with_members(departement).order_by("name")
+        return (
+            EPCI.objects.with_members(departement)
+            .defer("geometry")
+            .annotate(outline_json=outline_at_zoom(self.request, "outline"))
+            .order_by("name")
+        )

@@ -30,6 +30,15 @@ class CartographyConfig(AppConfig):
     hub_importers = [
         Importer("coverage", "Couverture ARCEP", "cartography.importers.coverage.import_coverage"),
     ]
+    # Map layers drawn from these models are cached until one of them changes (hub/caching.py).
+    hub_data_topics = [
+        ("territory", "cartography.Departement"),
+        ("territory", "cartography.EPCI"),
+        ("territory", "cartography.Commune"),
+        ("coverage", "cartography.CoverageSnapshot"),
+        ("coverage", "cartography.EligibilitySnapshot"),
+        ("coverage", "cartography.Building"),
+    ]
     # Préfecture staff follow fibre coverage and ask for reports in their départements.
     hub_roles = [roles.Role(roles.PREFECTURE_STAFF, territories=(roles.DEPARTEMENT,))]
     # After signing in (see accounts.landing): the coverage report form.

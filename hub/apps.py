@@ -10,8 +10,9 @@ class HubConfig(AppConfig):
     hub_menu_entries = [MenuEntry("API", "api-docs", order=90)]
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the check of the apps' declarations
+        from . import caching, checks  # noqa: F401 - checks registers the apps' declarations' check
         from .models import ScheduledImport
         from .scheduling import unschedule
 
         post_delete.connect(unschedule, sender=ScheduledImport, dispatch_uid="hub.unschedule")
+        caching.connect()  # layers' versions follow the data

@@ -169,3 +169,19 @@ class ScheduledImport(models.Model):
     @property
     def last_run(self):
         return self.runs.order_by("-created_at").first()
+
+
+class DataVersion(models.Model):
+    """The version of one kind of data behind the map layers (hub/caching.py): rewritten in
+    the same transaction as the change, so a layer's ETag never outlives the data it drew."""
+
+    topic = models.CharField("données", max_length=50, primary_key=True)
+    version = models.CharField("version", max_length=32)
+    changed_at = models.DateTimeField("modifiées le", auto_now=True)
+
+    class Meta:
+        verbose_name = "version des données"
+        verbose_name_plural = "versions des données"
+
+    def __str__(self):
+        return f"{self.topic} : {self.version}"

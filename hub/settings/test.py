@@ -9,6 +9,8 @@ from .base import celery_broker_url, env, redis_url
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DEBUG = False
+# Live-server tests serve each request from a new thread (as the development server does).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REDIS_BROKER_DB = env.int("REDIS_TEST_BROKER_DB", default=14)

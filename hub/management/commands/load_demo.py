@@ -10,6 +10,7 @@ import inspect
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
+from hub.caching import bump
 from hub.imports import ImportFileError
 from hub.progress import terminal_progress
 from hub.registry import demo_loaders
@@ -43,3 +44,4 @@ class Command(BaseCommand):
             lines = report_lines(result)
             if lines:
                 self.stdout.write("\n".join(lines))
+        bump()  # the demo may have changed any map layer

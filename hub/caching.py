@@ -1,0 +1,126 @@
+"""HTTP caching of map and territory layers, keyed on a version of the data behind them.
+
+Each kind of data (a "topic": the territory's outlines, fibre coverage…) has a version, a row
+of `DataVersion` rewritten in the same transaction as the change: when an import writes
+something (`import_finished`, an import run as a job, the demo loader) and when a model an app
+declares under the topic is saved or deleted. Apps declare
+`hub_data_topics = [("territory", "cartography.Commune"), …]` in their `AppConfig`.
+
+`@layer_cache(topic)` on a view answers with an `ETag` made of that version and the request,
+`304 Not Modified` when the browser already has it, and, for public layers, keeps the body in
+the cache so the next person asking for the same layer gets it without building it again.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from .management.importing import import_finished
+from .registry import collect
+
+EVERYTHING = "*"  # an import may touch any topic
+BODY_KEY = "hub:layer:{}"
+BODY_SECONDS = 24 * 3600
+# A body larger than this is answered but not kept (Redis holds the département layers).
+BODY_MAX_BYTES = 4_000_000
+
+
+def data_version(topic: str) -> str:
+    """The current version of `topic`'s data, imports included."""
+    from .models import DataVersion
+
+    versions = dict(
+        DataVersion.objects.filter(topic__in=[EVERYTHING, topic]).values_list("topic", "version")
+    )
+    for name in {EVERYTHING, topic} - versions.keys():
+        # A random first version: another database (or a test's) never shares a cached layer.
+        versions[name] = DataVersion.objects.get_or_create(
+            topic=name, defaults={"version": uuid.uuid4().hex}
+        )[0].version
+    return f"{versions[EVERYTHING]}-{versions[topic]}"
+
+
+def bump(*topics: str) -> None:
+    """Give `topics` (every topic, without argument) a new version."""
+    from .models import DataVersion
+
+    for name in topics or (EVERYTHING,):
+        DataVersion.objects.update_or_create(topic=name, defaults={"version": uuid.uuid4().hex})
+
+
+def layer_cache(topic: str, shared: bool = True):
+    """Decorate a view answering GET with a layer of `topic`'s data. `shared`: the answer is the
+    same for everyone (public data); otherwise the ETag also names the user and nothing is kept
+    on the server."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return view(request, *args, **kwargs)
+            scope = "" if shared else f"user:{request.user.pk}"
+            parts = [data_version(topic), request.get_full_path(), scope]
+            parts.append(request.META.get("HTTP_ACCEPT", ""))
+            digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+            etag = f'"{digest}"'
+            response = get_conditional_response(request, etag=etag)
+            if response is None and shared and (kept := cache.get(BODY_KEY.format(etag))):
+                response = HttpResponse(kept[0], content_type=kept[1])
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if hasattr(response, "render") and not response.is_rendered:
+                    response.render()
+                if response.status_code != 200:
+                    return response
+                if shared and len(response.content) <= BODY_MAX_BYTES:
+                    body = (response.content, response["Content-Type"])
+                    cache.set(BODY_KEY.format(etag), body, BODY_SECONDS)
+            response["ETag"] = etag
+            # Kept by the browser, asked again each time: the answer is 304 until the data change.
+            patch_cache_control(response, max_age=0, must_revalidate=True)
+            patch_cache_control(response, **({"public": True} if shared else {"private": True}))
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def _bump_for(topic: str):
+    def receiver(sender, raw=False, **kwargs):
+        if not raw:
+            bump(topic)
+
+    return receiver
+
+
+def _import_job_done(sender, instance, raw=False, **kwargs):
+    if not raw and instance.kind == "import" and instance.state == instance.State.DONE:
+        bump()
+
+
+def _import_finished(sender, **kwargs):
+    bump()
+
+
+_receivers = []  # signals hold their receivers weakly
+
+
+def connect() -> None:
+    """Bump versions when the data change (called once, from the hub's AppConfig.ready)."""
+    from .models import Job
+
+    for topic, label in collect("hub_data_topics"):
+        model = apps.get_model(label)
+        receiver = _bump_for(topic)
+        _receivers.append(receiver)
+        for signal in (post_save, post_delete):
+            signal.connect(receiver, sender=model, dispatch_uid=f"caching-{topic}-{label}-{signal}")
+    post_save.connect(_import_job_done, sender=Job, dispatch_uid="caching-job")
+    import_finished.connect(_import_finished, dispatch_uid="caching-import")

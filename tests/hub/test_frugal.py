@@ -1,0 +1,109 @@
+"""Light answers: compressed text, map layers a browser keeps until the data change, outlines
+simplified for the map, and map code only on the pages that draw a map."""
+
+import gzip
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from actors.demo import load_demo_places
+from cartography.importers.territory import TerritorySources
+
+pytestmark = pytest.mark.django_db
+LAYER = "/api/communes/?departement=28"
+
+
+def gzipped(client, url, **headers):
+    return client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br", **headers)
+
+
+@pytest.mark.parametrize(
+    "url, kind",
+    [
+        (LAYER, "application/json"),
+        ("/api/epci/?departement=28", "application/json"),
+        ("/lieux/", "text/html"),
+        ("/api/places/?format=geojson", "application/geo+json"),
+    ],
+)
+def test_text_answers_are_compressed_when_the_browser_accepts_it(territory_28, client, url, kind):
+    load_demo_places()
+    response = gzipped(client, url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(kind)
+    assert response["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.content)  # a real gzip stream
+    assert "Content-Encoding" not in client.get(url)  # a client that did not ask gets it plain
+
+
+def test_a_repeated_layer_request_is_answered_304_until_an_import_changes_it(
+    territory_28, client, tmp_path
+):
+    first = gzipped(client, LAYER)
+    etag = first["ETag"]
+    assert "must-revalidate" in first["Cache-Control"]
+    again = gzipped(client, LAYER, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+
+    # An import that finds nothing new keeps the layer as the browser has it.
+    call_command("import_territory", "--departement", "28", stdout=io.StringIO())
+    assert gzipped(client, LAYER, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    # New legal populations: the layer changes, and so does its ETag.
+    populations = tmp_path / "populations.csv"
+    text = TerritorySources.demo().populations.read_text(encoding="utf-8")
+    populations.write_text(text.replace(";Chartres;38324;", ";Chartres;40000;"), encoding="utf-8")
+    call_command(
+        "import_territory",
+        "--departement",
+        "28",
+        "--populations",
+        str(populations),
+        stdout=io.StringIO(),
+    )
+    changed = gzipped(client, LAYER, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    features = json.loads(gzip.decompress(changed.content))["features"]
+    assert next(f for f in features if f["id"] == "28085")["properties"]["population"] == 40000
+
+
+def test_an_edited_commune_changes_the_layer_etag(territory_28, client):
+    from cartography.models import Commune
+
+    etag = client.get(LAYER)["ETag"]
+    chartres = Commune.objects.get(code="28085")
+    chartres.name = "Chartres (nouveau nom)"
+    chartres.save()
+    response = client.get(LAYER, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert "Chartres (nouveau nom)" in response.content.decode()
+
+
+def test_the_departement_commune_layer_weighs_tens_of_kilobytes(territory_28, client):
+    response = gzipped(client, LAYER)
+    features = json.loads(gzip.decompress(response.content))["features"]
+    assert len(features) == 363  # every commune, in one answer
+    assert len(response.content) < 60_000  # sent; the outlines as imported weigh 130 KB gzipped
+    chartres = next(f for f in features if f["id"] == "28085")["geometry"]
+    assert chartres["type"] == "MultiPolygon" and len(chartres["coordinates"][0][0]) >= 4
+    # Closer zooms get finer outlines, as asked.
+    finer = gzipped(client, LAYER + "&zoom=13")
+    assert len(finer.content) > len(response.content)
+
+
+def test_a_zoom_that_is_not_one_is_refused_in_french(territory_28, client):
+    response = client.get(LAYER + "&zoom=proche")
+    assert response.status_code == 400
+    assert "niveau de zoom" in response.json()["zoom"][0]
+
+
+def test_a_page_without_a_map_loads_no_map_code(client, territory_28):
+    html = client.get("/comptes/connexion/").content.decode()
+    assert "dsfr.main.min.css" in html
+    assert "leaflet" not in html.lower() and "markercluster" not in html.lower()
+    # The DSFR's 1 000-icon sheet is replaced by the icons the hub uses.
+    assert "utility.min.css" not in html and "vendor/dsfr/icons.css" in html
