@@ -22,6 +22,7 @@ class ActorsConfig(AppConfig):
     hub_demo_loaders = [
         DemoLoader(20, "actors.demo.load_demo_places"),
         DemoLoader(95, "actors.demo.load_demo_memberships"),  # once the accounts exist
+        DemoLoader(96, "actors.claims.load_demo_claims"),  # once the memberships exist
     ]
     hub_importers = [
         Importer("places", "Lieux de médiation numérique", "actors.importers.places.import_places"),

@@ -211,3 +211,36 @@ def resolve_report(report: ErrorReport, user, resolution: str = "") -> bool:
                 [(f"« {place.name} » : votre signalement est traité", body, None, [report.email])]
             )
     return True
+
+
+# Demo ------------------------------------------------------------------------------------------
+
+
+def load_demo_claims() -> list[str]:
+    """A pending claim by the demo médiateur and an open error report on demo places, so the
+    demo shows a moderator's decisions and the reports queue with something in them. Written
+    directly (nobody is e-mailed); run again, it adds nothing."""
+    from .demo import DEMO_MEDIATEUR
+
+    user = get_user_model().objects.filter(username=DEMO_MEDIATEUR).first()
+    mine = Place.objects.filter(is_demo=True, structure__memberships__user=user).first()
+    other = (
+        Place.objects.filter(is_demo=True)
+        .exclude(structure__memberships__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    if user is None or mine is None or other is None or user.place_claims.exists():
+        return []
+    PlaceClaim.objects.create(
+        place=other, user=user, message="Démonstration : je suis le médiateur de ce lieu."
+    )
+    ErrorReport.objects.get_or_create(
+        place=mine,
+        kind=ErrorReport.Kind.HOURS,
+        defaults={"message": "Démonstration : le lieu ferme désormais à 17 h le mercredi."},
+    )
+    return [
+        f"Démonstration : une demande « C’est mon lieu » pour « {other.name} », "
+        f"une erreur signalée sur « {mine.name} »"
+    ]

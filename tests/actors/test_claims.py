@@ -24,6 +24,7 @@ def world(territory_28, django_user_model):
         "chef": make("chef", "chef@reemploi.fr", "pw-solide-123"),
         "modo28": make("modo28", "modo@eure-et-loir.fr", "pw-solide-123"),
         "modo35": make("modo35", "modo@ille-et-vilaine.fr", "pw-solide-123"),
+        "modo_fr": make("modo-fr", "modo@france.fr", "pw-solide-123"),
         "dsden": make("dsden", "d@ac.fr", "pw-solide-123"),
     }
     for name in ("lea", "sam", "chef"):
@@ -31,6 +32,7 @@ def world(territory_28, django_user_model):
     grant(people["dsden"], roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
     make_hub_admin(people["modo28"], (roles.DEPARTEMENT, "28"))
     make_hub_admin(people["modo35"], (roles.DEPARTEMENT, "35"))
+    make_hub_admin(people["modo_fr"])  # national
     fablab = Place.objects.get(name="Fablab de Chartres")
     reemploi = Place.objects.get(name__startswith="Atelier de réemploi")
     Membership.objects.create(
@@ -67,7 +69,7 @@ def test_an_imported_listing_without_siret_is_claimed_and_approved_by_the_depart
     request = PlaceClaim.objects.get(place=fablab, user=world["lea"])
     assert request.status == "pending" and request.message == "Je suis la médiatrice du fablab."
     # The moderators covering Chartres are told, those of another département are not.
-    assert [m.to for m in mail.outbox] == [["modo@eure-et-loir.fr"]]
+    assert [m.to for m in mail.outbox] == [["modo@eure-et-loir.fr", "modo@france.fr"]]
     assert "Je suis la médiatrice du fablab." in mail.outbox[0].body
     # Until approved, the médiateur cannot edit the listing; their space says it is pending.
     assert client.get(f"/espace/lieux/{fablab.pk}/modifier/").status_code == 403
@@ -80,6 +82,9 @@ def test_an_imported_listing_without_siret_is_claimed_and_approved_by_the_depart
     request.refresh_from_db()
     assert request.status == "pending"
 
+    client.force_login(world["modo_fr"])
+    assert "Accepter : lea tient « Fablab de Chartres »" in client.get("/espace/").content.decode()
+    assert "Fablab de Chartres" in client.get("/admin/actors/placeclaim/").content.decode()
     mail.outbox.clear()
     client.force_login(world["modo28"])
     assert "Accepter : lea tient « Fablab de Chartres »" in client.get("/espace/").content.decode()

@@ -23,11 +23,13 @@ def world(territory_28, django_user_model):
         "lea": make("lea", "lea@fablab.fr", "pw-solide-123"),
         "modo28": make("modo28", "modo@eure-et-loir.fr", "pw-solide-123"),
         "modo35": make("modo35", "modo@ille-et-vilaine.fr", "pw-solide-123"),
+        "modo_fr": make("modo-fr", "modo@france.fr", "pw-solide-123"),
     }
     grant(people["chef"], roles.MEDIATEURS)
     grant(people["lea"], roles.MEDIATEURS)
     make_hub_admin(people["modo28"], (roles.DEPARTEMENT, "28"))
     make_hub_admin(people["modo35"], (roles.DEPARTEMENT, "35"))
+    make_hub_admin(people["modo_fr"])
     reemploi = Place.objects.get(name__startswith="Atelier de réemploi")
     fablab = Place.objects.get(name="Fablab de Chartres")
     Membership.objects.create(
@@ -67,7 +69,9 @@ def test_an_anonymous_report_is_stored_and_sent_to_members_and_moderators(
         True,
         None,
     )
-    assert [sorted(m.to) for m in mail.outbox] == [["chef@reemploi.fr", "modo@eure-et-loir.fr"]]
+    assert [sorted(m.to) for m in mail.outbox] == [
+        ["chef@reemploi.fr", "modo@eure-et-loir.fr", "modo@france.fr"]
+    ]
     assert "Fermé le mercredi depuis septembre." in mail.outbox[0].body
 
 
@@ -104,6 +108,10 @@ def test_the_queue_shows_each_person_what_they_follow(world, client):
     client.force_login(world["modo28"])
     page = client.get("/espace/signalements/").content.decode()
     assert 'href="/espace/signalements/"' in page.split("<main")[0]
+    assert "horaires du samedi" in page and "déménagé rue Noël Ballay" in page
+    # So does a national moderator (who is member of nothing).
+    client.force_login(world["modo_fr"])
+    page = client.get("/espace/signalements/").content.decode()
     assert "horaires du samedi" in page and "déménagé rue Noël Ballay" in page
     # A member sees the reports on their own places only, and has no menu entry.
     client.force_login(world["chef"])
@@ -175,3 +183,27 @@ def test_resolving_notes_who_and_when_and_tells_the_reporter_who_asked(
             f"/espace/signalements/{asked.pk}/traiter/", {"next": "https://ailleurs.example/"}
         )
     assert mail.outbox == []
+
+
+def test_the_admin_lists_claims_and_reports_of_the_administrators_territory_only(
+    world, client, django_capture_on_commit_callbacks
+):
+    from actors.models import PlaceClaim
+
+    on_fablab = report(world["fablab"], message="déménagé rue Noël Ballay")
+    claim = PlaceClaim.objects.create(place=world["fablab"], user=world["lea"])
+    client.force_login(world["modo35"])
+    assert "Fablab de Chartres" not in client.get("/admin/actors/errorreport/").content.decode()
+    assert "Fablab de Chartres" not in client.get("/admin/actors/placeclaim/").content.decode()
+    assert client.get(f"/admin/actors/errorreport/{on_fablab.pk}/change/").status_code in (302, 404)
+    client.force_login(world["modo28"])
+    assert "Fablab de Chartres" in client.get("/admin/actors/errorreport/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/actors/placeclaim/",
+            {"action": "approve", "_selected_action": [claim.pk]},
+        )
+    claim.refresh_from_db()
+    assert (claim.status, claim.decided_by) == ("approved", world["modo28"])
+    assert Membership.objects.get(user=world["lea"]).role == "admin"
+    assert [m.to for m in mail.outbox] == [["lea@fablab.fr"]]
