@@ -5,12 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Avg, Count, FloatField, Func
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.rules import require
+from cartography.models import Commune, Departement
 
 from . import gaps
 from .forms import CampaignForm, CensusAnswerForm
@@ -98,6 +100,72 @@ def schools_map(request):
     )
 
 
+# Beyond this many schools (a regional or national reach), the layer groups them: one point a
+# commune, or a département when the communes are too many too (60 000 schools one by one are
+# 18 MB). Filters, or a box (`bbox`), bring the schools back one by one.
+MAP_MAX_SCHOOLS = 2000
+GROUP_SYMBOL = ("#929292", "circle")
+
+
+def _coordinate(axis: str) -> Func:
+    return Func(
+        "location", template=f"ST_{axis}(%(expressions)s::geometry)", output_field=FloatField()
+    )
+
+
+def _grouped_layer(located, total: int) -> dict:
+    """One feature a commune (or département) at the middle of its schools, with their count."""
+    located = located.order_by()
+    if located.values("commune_code").distinct().count() <= MAP_MAX_SCHOOLS:
+        key, names = "commune_code", Commune.objects.values_list("code", "name")
+    else:
+        key, names = "departement_code", Departement.objects.values_list("code", "name")
+    groups = list(
+        located.values(key).annotate(
+            count=Count("pk"),
+            answered=Count("answer__pupils"),
+            x=Avg(_coordinate("X")),
+            y=Avg(_coordinate("Y")),
+        )
+    )
+    names = dict(names.filter(code__in=[g[key] for g in groups]))
+    features = []
+    for group in groups:
+        code = group[key]
+        if key == "commune_code":
+            url = f"{reverse('equipment-schools')}?commune={code}"
+        else:
+            url = reverse("territory", kwargs={"level": "departement", "code": code})
+        label = f"{group['count']} écoles, {group['answered']} réponses"
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"{key.split('_')[0]}-{code}",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(group["x"], 5), round(group["y"], 5)],
+                },
+                "properties": {
+                    "name": f"{names.get(code, code)} : {group['count']} écoles",
+                    "count": group["count"],
+                    "answered": group["answered"],
+                    "level": None,
+                    "reasons": "",
+                    "colour": GROUP_SYMBOL[0],
+                    "shape": GROUP_SYMBOL[1],
+                    "class_label": label,
+                    "url": url,
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "grouped_by": key.split("_")[0],
+        "schools": total,
+        "features": features,
+    }
+
+
 @login_required
 def schools_geojson(request):
     """The map layer: every filtered school the user may see (in `bbox` when given), coloured
@@ -105,6 +173,9 @@ def schools_geojson(request):
     form, campaign, schools = _filtered(request)
     if form.is_bound and not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
+    located = schools.filter(location__isnull=False)
+    if (total := located.count()) > MAP_MAX_SCHOOLS:
+        return JsonResponse(_grouped_layer(located, total), content_type="application/geo+json")
     mode = request.GET.get("couleur") or "level"
     features = []
     locations = dict(schools.filter(location__isnull=False).values_list("uai", "location"))

@@ -35,7 +35,12 @@
       if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 13 });
       map.getContainer().dataset.levels = JSON.stringify(
         Object.fromEntries(data.features.map((f) => [f.id, f.properties.level])));
-      status.textContent = data.features.length + " écoles sur la carte.";
+      // Beyond a few thousand schools the hub sends one point a commune (or département).
+      status.textContent = data.grouped_by
+        ? data.schools + " écoles, regroupées par " +
+          (data.grouped_by === "commune" ? "commune" : "département") +
+          " : choisissez un territoire dans les filtres pour les voir une à une."
+        : data.features.length + " écoles sur la carte.";
     } catch (error) {
       status.textContent = "Les écoles n’ont pas pu être chargées (" + error.message + ").";
     }

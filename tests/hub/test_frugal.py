@@ -107,3 +107,44 @@ def test_a_page_without_a_map_loads_no_map_code(client, territory_28):
     assert "leaflet" not in html.lower() and "markercluster" not in html.lower()
     # The DSFR's 1 000-icon sheet is replaced by the icons the hub uses.
     assert "utility.min.css" not in html and "vendor/dsfr/icons.css" in html
+
+
+def test_a_national_administrators_schools_layer_stays_small(territory_28, client):
+    from django.contrib.auth import get_user_model
+
+    from accounts.services import make_hub_admin
+    from cartography.models import Commune
+    from equipment.models import School
+
+    communes = list(Commune.objects.all())
+    School.objects.bulk_create(
+        School(
+            uai=f"028{n:04d}X",
+            name=f"École {n}",
+            kind="elementaire",
+            departement_code="28",
+            commune=communes[n % len(communes)],
+            commune_code=communes[n % len(communes)].code,
+            source="annuaire",
+            location=communes[n % len(communes)].geometry.point_on_surface,
+        )
+        for n in range(2500)
+    )
+    admin = get_user_model().objects.create_user("national", "n@example.org", "pw-national-26")
+    make_hub_admin(admin)
+    client.force_login(admin)
+
+    response = client.get("/ecoles/carte.geojson", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert len(response.content) < 1_000_000
+    layer = json.loads(gzip.decompress(response.content))
+    assert layer["grouped_by"] == "commune" and layer["schools"] == 2500
+    assert len(layer["features"]) == len(communes)
+    assert sum(f["properties"]["count"] for f in layer["features"]) == 2500
+    chartres = next(f for f in layer["features"] if f["id"] == "commune-28085")
+    assert chartres["properties"]["name"].startswith("Chartres : ")
+    assert chartres["properties"]["url"] == "/ecoles/?commune=28085"
+    # Narrowed to one commune, the schools come back one by one.
+    one = client.get("/ecoles/carte.geojson?commune=28085").json()
+    assert "grouped_by" not in one
+    assert {f["properties"]["commune"] for f in one["features"]} == {"Chartres"}
