@@ -123,7 +123,12 @@ def postal_codes() -> ArraySubquery:
     return ArraySubquery(codes.distinct())
 
 
-@extend_schema(parameters=[ZOOM_PARAMETER])
+@extend_schema(
+    parameters=[ZOOM_PARAMETER],
+    description="Les communes actuelles (code officiel géographique) avec leur population "
+    "municipale et leur EPCI, en GeoJSON. Filtres : `departement`, `epci`, `q` (nom ou code "
+    "INSEE) ; `zoom` simplifie les contours à la précision de la carte.",
+)
 @method_decorator(layer_cache("territory"), name="dispatch")
 class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     """Current communes (COG) with their municipal population and EPCI."""
@@ -171,7 +176,11 @@ class EPCISerializer(GeoFeatureModelSerializer):
         fields = ["siren", "name", "legal_form", "seat_departement", "communes_count", "population"]
 
 
-@extend_schema(parameters=[ZOOM_PARAMETER])
+@extend_schema(
+    parameters=[ZOOM_PARAMETER],
+    description="Les intercommunalités (EPCI) en GeoJSON ; avec `departement`, seules leurs "
+    "communes de ce département sont comptées et dessinées.",
+)
 @method_decorator(layer_cache("territory"), name="dispatch")
 class EPCIViewSet(viewsets.ReadOnlyModelViewSet):
     """EPCI; with `departement`, only their members in that département are counted and drawn."""

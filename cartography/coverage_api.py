@@ -139,6 +139,12 @@ class CoverageView(APIView):
             OpenApiParameter("format", str, enum=["json", "geojson"], required=False),
         ],
         responses={200: OpenApiTypes.OBJECT},
+        description="La couverture en fibre optique (FttH) d’un trimestre : locaux, locaux "
+        "raccordables, taux, taux du trimestre précédent et catégorie de l’ARCEP, par commune, "
+        "EPCI ou département. Les chiffres d’un EPCI ou d’un département sont les sommes de "
+        "leurs communes présentes dans le hub. `?format=geojson` pour une FeatureCollection avec "
+        "les contours ; les communes portent les chiffres de « Ma connexion internet » quand "
+        "ils ont été importés.",
     )
     def get(self, request):
         asked, codes, quarters, quarter = asked_scope(request)
@@ -220,7 +226,12 @@ class BuildingsView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
 
-    @extend_schema(parameters=[BBoxQuery], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[BBoxQuery],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Les bâtiments des fichiers à l’immeuble situés dans un rectangle, avec "
+        "l’état du déploiement de la fibre (GeoJSON, 5 000 au plus : zoomez pour en voir plus).",
+    )
     def get(self, request):
         query = BBoxQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -251,7 +262,12 @@ class UnservedView(APIView):
     permission_classes = [AllowAny]
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
 
-    @extend_schema(parameters=[CoverageQuery], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[CoverageQuery],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Les lieux d’aide au numérique et les écoles des communes où aucun local "
+        "n’est raccordable à la fibre au trimestre demandé (points GeoJSON ; `kind` dit lequel).",
+    )
     def get(self, request):
         _, codes, _, quarter = asked_scope(request)
         with connection.cursor() as cursor:

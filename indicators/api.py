@@ -69,7 +69,11 @@ class IndicatorViewSet(viewsets.GenericViewSet):
             "themes", "audiences"
         )
 
-    @extend_schema(responses={200: IndicatorSerializer(many=True)})
+    @extend_schema(
+        responses={200: IndicatorSerializer(many=True)},
+        description="Le registre des indicateurs que vous pouvez consulter : définition, "
+        "méthode, unité, niveaux, règle d’agrégation, sources et seuil du secret statistique.",
+    )
     def list(self, request):
         data = self.get_serializer(self.get_queryset(), many=True).data
         return Response({"count": len(data), "results": data})
@@ -192,6 +196,12 @@ class IndicatorValuesView(APIView):
             OpenApiParameter("format", str, enum=["json", "csv", "geojson"], required=False),
         ],
         responses={200: OpenApiTypes.OBJECT},
+        description="Les valeurs d’un indicateur à un niveau (commune, EPCI, circonscription, "
+        "département, France) pour une période (la plus récente par défaut), éventuellement dans "
+        "un département. Chaque valeur dit son état : calculée, importée, estimée (les entrées "
+        "manquantes sont listées), manquante (jamais 0) ou couverte par le secret statistique "
+        "(elle décrirait moins d’unités que le seuil de l’indicateur : pas de chiffre). "
+        "`?format=csv` (`;`, UTF-8) ou `?format=geojson` (contours des territoires).",
     )
     def get(self, request, code):
         indicator = Indicator.objects.visible_to(request.user).filter(code=code).first()

@@ -71,6 +71,11 @@ class IndicatorTileView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("period", str, required=False)],
         responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY},
+        description="Une tuile vectorielle (`application/vnd.mapbox-vector-tile`, couche "
+        "« indicateur ») d’un indicateur, à la tuile z/x/y du web Mercator : départements "
+        "jusqu’au zoom 5, EPCI jusqu’au 7, puis communes ; chaque objet porte `code`, `name`, "
+        "`period`, `value` (absente sous le secret statistique) et `status`. `?period=` choisit "
+        "la période (la plus récente par défaut).",
     )
     def get(self, request, code, z, x, y):
         indicator = Indicator.objects.visible_to(request.user).filter(code=code).first()

@@ -65,3 +65,15 @@ def test_the_parameter_tables_scroll_under_the_keyboard_with_their_caption_as_na
     assert len(set(regions)) == len(regions)  # each names its own table
     for caption_id in regions:
         assert docs.count(f'<caption id="{caption_id}"') == 1
+
+
+def test_every_operation_says_what_it_does_in_french(client):
+    """Each view gives its French description (`extend_schema`): the code's English docstrings
+    would otherwise be shown to the public."""
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    english = re.compile(r"\b(the|with|of|and|for|its|their)\b")
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            description = operation.get("description", "")
+            assert description, (method, path)
+            assert not english.search(description), (method, path, description)
