@@ -4,6 +4,7 @@ standard export; writes are not opened here (the API denies by default)."""
 import json
 
 from django.db import connection
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -23,19 +24,50 @@ from hub.links import http_url_validator
 from . import standard
 from .directory import DirectoryForm, distance_km, search
 from .exporters import write_csv
-from .models import Place
+from .models import Place, Stop
 
+# Places, then the stops of the itinerant ones (a stop links to its place: `place`).
 FEATURES_SQL = """
-    SELECT coalesce(json_agg(json_build_object(
-        'id', p.id,
-        'type', 'Feature',
-        'geometry', ST_AsGeoJSON(p.location, 6)::json,
-        'properties', json_build_object(
-            'name', p.name, 'commune', c.name, 'location_approximate', p.location_approximate)
-    ) ORDER BY p.id), '[]')::text
-    FROM actors_place p LEFT JOIN cartography_commune c ON c.id = p.commune_id
-    WHERE p.id = ANY(%s)
+    SELECT coalesce(json_agg(feature ORDER BY kind, id), '[]')::text FROM (
+        SELECT 0 AS kind, p.id, json_build_object(
+            'id', p.id,
+            'type', 'Feature',
+            'geometry', ST_AsGeoJSON(p.location, 6)::json,
+            'properties', json_build_object(
+                'name', p.name, 'commune', c.name, 'location_approximate', p.location_approximate)
+        ) AS feature
+        FROM actors_place p LEFT JOIN cartography_commune c ON c.id = p.commune_id
+        WHERE p.id = ANY(%(ids)s)
+        UNION ALL
+        SELECT 1, s.id, json_build_object(
+            'id', 'arret-' || s.id,
+            'type', 'Feature',
+            'geometry', ST_AsGeoJSON(s.location, 6)::json,
+            'properties', json_build_object(
+                'name', p.name, 'commune', c.name, 'place', p.id, 'stop', s.label)
+        )
+        FROM actors_stop s JOIN actors_place p ON p.id = s.place_id
+        JOIN cartography_commune c ON c.id = s.commune_id
+        WHERE s.place_id = ANY(%(ids)s) AND s.location IS NOT NULL
+    ) AS features
 """
+
+
+class StopSerializer(serializers.ModelSerializer):
+    commune = serializers.CharField(source="commune.name")
+    code_insee = serializers.CharField(source="commune.code")
+    latitude = serializers.SerializerMethodField()
+    longitude = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Stop
+        fields = ["commune", "code_insee", "label", "opening_hours", "latitude", "longitude"]
+
+    def get_latitude(self, stop) -> float | None:
+        return stop.location.y if stop.location else None
+
+    def get_longitude(self, stop) -> float | None:
+        return stop.location.x if stop.location else None
 
 
 class PlaceSerializer(serializers.ModelSerializer):
@@ -46,13 +78,18 @@ class PlaceSerializer(serializers.ModelSerializer):
     services = serializers.SerializerMethodField()
     distance = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
+    accompaniment_level_label = serializers.CharField(
+        source="get_accompaniment_level_display", default=None
+    )
+    stops = StopSerializer(many=True, read_only=True)
 
     class Meta:
         model = Place
         fields = [
             "id", "name", "address", "postal_code", "commune", "code_insee", "latitude",
             "longitude", "location_approximate", "phone", "website", "opening_hours",
-            "summary", "services", "distance", "url",
+            "summary", "services", "accompaniment_level", "accompaniment_level_label",
+            "itinerance", "stops", "distance", "url",
         ]  # fmt: skip
 
     def get_services(self, place) -> list[str]:
@@ -143,7 +180,9 @@ class PlaceFeaturePagination(GeoJsonPagination):
 class PlaceViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Places of digital inclusion. Filters: those of the public directory (`besoin`, `public`,
     `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu`, `distance`, `lat`/`lon`,
-    `epci`, `q`) and `bbox` (west,south,east,north). `?format=geojson` for a FeatureCollection.
+    `epci`, `niveau` (level of accompaniment, 1 to 3), `q`, `hors_territoire`) and `bbox`
+    (west,south,east,north); an itinerant place is found by its stops too. `?format=geojson`
+    for a FeatureCollection (the stops of itinerant places as features with `place` and `stop`).
     Members of a place's structure may PATCH it (session or token authentication)."""
 
     permission_classes = [CanEditPlace]  # public reading, members' writes, opened on purpose
@@ -151,12 +190,13 @@ class PlaceViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
+        details = ("offers", Prefetch("stops", queryset=Stop.objects.select_related("commune")))
         if self.action != "list":
-            return Place.objects.select_related("commune").prefetch_related("offers")
+            return Place.objects.select_related("commune").prefetch_related(*details)
         form = DirectoryForm(self.request.query_params, departement=Departement.objects.first())
         if not form.is_valid():
             raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-        return search(form.cleaned_data).places.prefetch_related("offers")
+        return search(form.cleaned_data).places.prefetch_related(*details)
 
     @property
     def geojson(self) -> bool:
@@ -174,7 +214,7 @@ class PlaceViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
             self.get_queryset().order_by("pk").values_list("pk", flat=True), request, view=self
         )
         with connection.cursor() as cursor:
-            cursor.execute(FEATURES_SQL, [list(ids)])
+            cursor.execute(FEATURES_SQL, {"ids": list(ids)})
             features = cursor.fetchone()[0]
         envelope = json.dumps(
             {

@@ -180,22 +180,33 @@ def load_demo_places():
 
 
 DEMO_MEDIATEUR = "mediateur-demo"
+DEMO_STRUCTURE = "Réseau des espaces publics numériques d’Eure-et-Loir (démonstration)"
 
 
 def load_demo_memberships() -> list[str]:
-    """Make `mediateur-demo` (from the accounts step) the administrator of the structure of the
-    first demo place, so the demo shows a mediator's space with a listing to keep."""
+    """Make `mediateur-demo` (from the accounts step) the administrator of a demo structure
+    that runs the demo's public digital spaces, so the space shows listings to keep. The
+    places stay with it on a re-import (no SIRET on either side). Idempotent."""
     from django.contrib.auth import get_user_model
 
-    from .models import Membership
+    from .models import Membership, Structure
 
     user = get_user_model().objects.filter(username=DEMO_MEDIATEUR).first()
-    place = Place.objects.filter(is_demo=True, structure__isnull=False).order_by("pk").first()
-    if user is None or place is None:
+    places = Place.objects.filter(is_demo=True, name__startswith="Espace public numérique")
+    if user is None or not places.exists():
         return []
+    structure, _ = Structure.objects.get_or_create(name=DEMO_STRUCTURE, siret="")
+    former = set(places.exclude(structure=structure).values_list("structure", flat=True))
+    places.exclude(structure=structure).update(structure=structure)
+    # The one-place structures the import made for them, now empty.
+    Membership.objects.filter(user=user, structure__in=former).delete()
+    Structure.objects.filter(pk__in=former, places__isnull=True, memberships__isnull=True).delete()
     Membership.objects.get_or_create(
-        structure=place.structure,
+        structure=structure,
         user=user,
         defaults={"role": Membership.Role.ADMIN, "status": Membership.Status.ACTIVE},
     )
-    return [f"Médiateur de démonstration : administrateur de « {place.structure.name} »"]
+    return [
+        f"Médiateur de démonstration : administrateur de « {structure.name} » "
+        f"({places.count()} lieux)"
+    ]

@@ -26,6 +26,7 @@ class CartographyConfig(AppConfig):
     hub_demo_loaders = [
         DemoLoader(10, "cartography.demo.load_demo_territory"),
         DemoLoader(50, "cartography.importers.coverage.load_demo_coverage"),
+        DemoLoader(51, "cartography.demo_buildings.load_demo_buildings"),  # a few streets
     ]
     hub_importers = [
         Importer("coverage", "Couverture ARCEP", "cartography.importers.coverage.import_coverage"),

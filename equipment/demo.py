@@ -127,37 +127,97 @@ def load_demo_school_accounts(progress: Progress = no_progress) -> list[str]:
     return [f"ERUN de démonstration : {circo.name} ; direction : {school.name if school else '—'}"]
 
 
+# Generated deployments: (school index in the demo circonscription, kind, quantity, funding,
+# ordered on, delivered on, installed on). The first school is `directeur-demo`'s.
+DEMO_DEPLOYMENTS = [
+    (0, "laptops", 12, "collectivite", "2025-10-06", "2025-11-17", None),
+    (0, "displays", 2, "cnr", "2026-03-02", "2026-04-20", "2026-05-11"),
+    (1, "tablets", 16, "tne", "2026-01-12", "2026-02-23", "2026-03-09"),
+    (1, "robots", 6, "collectivite", "2026-09-14", None, None),
+    (2, "mobile_classrooms", 1, "cnr", "2026-02-02", "2026-03-16", "2026-04-06"),
+    (2, "document_cameras", 4, "collectivite", "2026-10-05", None, None),
+    (3, "desktops", 8, "etat", "2025-11-24", "2026-01-19", None),
+    (4, "laptops", 24, "tne", "2026-05-18", "2026-06-29", "2026-09-07"),
+]
+# Pools lent to families: (school index, name, kind, devices) and their loans
+# (reference, devices, lent on, due on, returned on); due dates in the past make overdue loans.
+DEMO_POOLS = [
+    (0, "Routeurs 4G prêtés aux familles (démonstration)", "router_4g", 6),
+    (1, "Ordinateurs portables prêtés aux familles (démonstration)", "laptop", 10),
+    (3, "Casques prêtés aux familles (démonstration)", "headset", 15),
+]
+DEMO_LOANS = {
+    0: [
+        ("DEMO-2025-01", 1, "2025-11-03", "2026-01-30", None),
+        ("DEMO-2025-02", 1, "2025-11-03", "2026-01-30", "2026-01-28"),
+        ("DEMO-2026-03", 2, "2026-09-07", "2026-10-30", None),
+    ],
+    1: [
+        ("DEMO-2026-04", 1, "2026-01-05", "2026-06-30", "2026-06-26"),
+        ("DEMO-2026-05", 1, "2026-09-01", "2027-06-30", None),
+        ("DEMO-2026-06", 1, "2026-09-01", "2026-11-06", None),
+        ("DEMO-2026-07", 1, "2026-10-12", "2027-06-30", None),
+    ],
+    2: [("DEMO-2026-08", 4, "2026-09-14", "2027-01-29", None)],
+}
+
+
 def load_demo_logistics() -> list[str]:
-    """At `directeur-demo`'s school (see `load_demo_school_accounts`): delivered laptops paid by
-    the local authority, and a pool of 4G routers lent to families, one loan still out.
-    Idempotent."""
-    import datetime
+    """Deployments and family loans at the schools of `erun-demo`'s circonscription (see
+    `load_demo_school_accounts`), `directeur-demo`'s school first: several states and
+    fundings, loans out, returned and overdue, all named as demonstration. Idempotent."""
+    from datetime import date
 
     from .models import Deployment, Loan, LoanPool, SchoolDirector
 
     link = SchoolDirector.objects.filter(user__username="directeur-demo").select_related("school")
     if not link.exists():
         return []
-    school = link.first().school
-    Deployment.objects.get_or_create(
-        school=school,
-        kind="laptops",
-        ordered_on=datetime.date(2025, 10, 6),
-        defaults={
-            "quantity": 12,
-            "funding": Deployment.Funding.LOCAL,
-            "status": Deployment.Status.DELIVERED,
-            "delivered_on": datetime.date(2025, 11, 17),
-        },
-    )
-    pool, _ = LoanPool.objects.get_or_create(
-        school=school,
-        name="Routeurs 4G prêtés aux familles (démonstration)",
-        defaults={"kind": LoanPool.Kind.ROUTER, "quantity": 6},
-    )
-    Loan.objects.get_or_create(
-        pool=pool,
-        borrower_reference="DEMO-2025-01",
-        defaults={"started_on": datetime.date(2025, 11, 3), "due_on": datetime.date(2026, 1, 30)},
-    )
-    return [f"Déploiement et prêts de démonstration : {school.name}"]
+    first = link.first().school
+    circo = first.circonscription
+    others = circo.schools.exclude(pk=first.pk).order_by("name")[:4] if circo else []
+    schools = [first, *others]
+    day = date.fromisoformat
+    deployments = 0
+    for index, kind, quantity, funding, ordered, delivered, installed in DEMO_DEPLOYMENTS:
+        if index >= len(schools):
+            continue
+        status = "installed" if installed else "delivered" if delivered else "ordered"
+        _, created = Deployment.objects.get_or_create(
+            school=schools[index],
+            kind=kind,
+            ordered_on=day(ordered),
+            defaults={
+                "quantity": quantity,
+                "funding": funding,
+                "status": status,
+                "delivered_on": delivered and day(delivered),
+                "installed_on": installed and day(installed),
+                "note": "Déploiement de démonstration (données fictives)",
+            },
+        )
+        deployments += created
+    loans = 0
+    for pool_index, (index, name, kind, devices) in enumerate(DEMO_POOLS):
+        if index >= len(schools):
+            continue
+        pool, _ = LoanPool.objects.get_or_create(
+            school=schools[index], name=name, defaults={"kind": kind, "quantity": devices}
+        )
+        for reference, quantity, started, due, returned in DEMO_LOANS.get(pool_index, []):
+            _, created = Loan.objects.get_or_create(
+                pool=pool,
+                borrower_reference=reference,
+                defaults={
+                    "quantity": quantity,
+                    "started_on": day(started),
+                    "due_on": day(due),
+                    "returned_on": returned and day(returned),
+                },
+            )
+            loans += created
+    return [
+        f"Déploiements et prêts de démonstration : {len(schools)} école(s) de "
+        f"{circo.name if circo else first.name}, {deployments} déploiement(s) et {loans} prêt(s) "
+        "ajoutés"
+    ]

@@ -1,0 +1,70 @@
+"""The demo `bin/hub run` loads shows something on every page a demo account opens: a
+médiateur's listings, deployments and loans for DSDEN and ERUN, buildings on the coverage map."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+
+from cartography.demo_buildings import load_demo_buildings
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module, rolled back at its end (as tests/crawl does)."""
+    cache.clear()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+    cache.clear()
+
+
+def page(client, username: str, url: str) -> str:
+    client.force_login(get_user_model().objects.get(username=username))
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def body_rows(html: str) -> int:
+    tbody = html[html.index("<tbody>") : html.index("</tbody>")]
+    return len(re.findall(r"<tr[ >]", tbody))
+
+
+def test_the_demo_mediateur_keeps_the_listings_of_a_demo_structure(demo, client):
+    html = page(client, "mediateur-demo", "/espace/")
+    assert "Réseau des espaces publics numériques d’Eure-et-Loir (démonstration)" in html
+    edits = re.findall(r'href="(/espace/lieux/\d+/modifier/)"', html)
+    assert len(edits) >= 6
+    assert "Horaires d’ouverture" in page(client, "mediateur-demo", edits[0])
+
+
+@pytest.mark.parametrize("username", ["dsden-demo", "erun-demo"])
+def test_deployments_and_loans_have_rows(demo, client, username):
+    deployments = page(client, username, "/ecoles/deploiements/")
+    assert body_rows(deployments) >= 5
+    loans = page(client, username, "/ecoles/prets/")
+    assert body_rows(loans) >= 3
+    assert "(démonstration)" in loans
+    overdue = page(client, username, "/ecoles/prets/en-retard/")
+    assert body_rows(overdue) >= 2
+    assert "DEMO-2025-01" in overdue
+
+
+def test_the_buildings_layer_shows_streets_of_chartres(demo, client):
+    response = client.get("/api/coverage/buildings/?bbox=1.478,48.442,1.492,48.450")
+    features = response.json()["features"]
+    assert len(features) >= 50
+    assert all(f["id"].startswith("IMB/28085/DEMO/") for f in features)
+    assert {f["properties"]["state"] for f in features} >= {"deploye", "raccordable_demande"}
+    assert "données de démonstration" in features[0]["properties"]["address"]
+    again = load_demo_buildings()  # a second `bin/hub run` imports nothing twice
+    counts = again.counts["Immeubles"]
+    assert (counts.created, counts.updated, counts.unchanged) == (0, 0, 72)
