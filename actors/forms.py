@@ -284,7 +284,16 @@ class OffersForm(forms.Form):
         # Programmes and labels are not edited here: keep what the place had.
         shared["programmes"] = first.programmes if first else []
         shared["labels"] = first.labels if first else []
-        return place.replace_offers(self.cleaned_data["services"], shared)
+        changed = place.replace_offers(self.cleaned_data["services"], shared)
+        # The level of accompaniment follows the services, as on import (a directory filter).
+        from .importers.places import accompaniment_level
+
+        level = accompaniment_level(self.cleaned_data["services"], shared["accompaniment_modes"])
+        if level != place.accompaniment_level:
+            place.accompaniment_level = level
+            place.save(update_fields=["accompaniment_level"])
+            changed = True
+        return changed
 
 
 class InvitationForm(forms.Form):

@@ -15,9 +15,10 @@ def geocode(address: str, postal_code: str, commune: str) -> tuple[float, float]
     base = settings.HUB_GEOCODER_URL
     if not base:
         return None
-    query = urllib.parse.urlencode(
-        {"q": f"{address} {postal_code} {commune}", "postcode": postal_code, "limit": 1}
-    )
+    asked = {"q": " ".join(f"{address} {postal_code} {commune}".split()), "limit": 1}
+    if postal_code:  # the API refuses an empty postcode filter
+        asked["postcode"] = postal_code
+    query = urllib.parse.urlencode(asked)
     try:
         with urllib.request.urlopen(f"{base}?{query}", timeout=settings.HUB_GEOCODER_TIMEOUT) as r:
             data = json.load(r)

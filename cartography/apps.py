@@ -25,11 +25,17 @@ class CartographyConfig(AppConfig):
     ]
     hub_demo_loaders = [
         DemoLoader(10, "cartography.demo.load_demo_territory"),
+        DemoLoader(12, "cartography.importers.postal_codes.load_demo_postal_codes"),
         DemoLoader(50, "cartography.importers.coverage.load_demo_coverage"),
         DemoLoader(51, "cartography.demo_buildings.load_demo_buildings"),  # a few streets
     ]
     hub_importers = [
         Importer("coverage", "Couverture ARCEP", "cartography.importers.coverage.import_coverage"),
+        Importer(
+            "postal_codes",
+            "Codes postaux (La Poste)",
+            "cartography.importers.postal_codes.import_postal_codes",
+        ),
     ]
     # Map layers drawn from these models are cached until one of them changes (hub/caching.py).
     hub_data_topics = [

@@ -168,6 +168,34 @@ class CommunePart(models.Model):
         return f"{self.name} ({self.code}, {self.kind})"
 
 
+class PostalCode(models.Model):
+    """One row of La Poste's "base officielle des codes postaux": a postal code serving a
+    commune (the COG does not know postal codes). One code may serve several communes and one
+    commune may have several codes; `commune` is the current commune of the row's INSEE code."""
+
+    code = models.CharField("code postal", max_length=5, db_index=True)
+    commune = models.ForeignKey(
+        Commune, models.CASCADE, related_name="postal_codes", verbose_name="commune"
+    )
+    insee_code = models.CharField("code INSEE (tel que publié)", max_length=5)
+    commune_name = models.CharField("nom de la commune (tel que publié)", max_length=200)
+    delivery_label = models.CharField("libellé d’acheminement", max_length=200, blank=True)
+    line_5 = models.CharField("ligne 5 (lieu-dit, commune déléguée)", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "code postal"
+        verbose_name_plural = "codes postaux"
+        ordering = ["code", "insee_code", "line_5"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["insee_code", "code", "line_5"], name="unique_postal_code_row"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.commune_name}"
+
+
 # --- Fixed broadband coverage (ARCEP) -------------------------------------------------------
 
 

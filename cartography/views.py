@@ -1,11 +1,14 @@
-"""The home page: the département on a map, with a commune search that works without JavaScript."""
+"""The home page: find help near me first (the directory's search), then the territory's
+figures and its map, with a commune search and a list of communes that work without JavaScript."""
 
 from django.conf import settings
+from django.db.models import Sum
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .models import Commune, Departement
+from .models import EPCI, Commune, Departement
+from .search import commune_label, find, with_postal_codes
 from .services import normalize_departement_code
 
 MAX_RESULTS = 20
@@ -30,24 +33,32 @@ def home(request):
         communes = communes.filter(departement=departement)
 
     selected = None
-    results = []
+    lookup = None
     if request.GET.get("commune"):
-        selected = communes.filter(code=request.GET["commune"]).first()
+        selected = with_postal_codes(communes.filter(code=request.GET["commune"])).first()
     elif query:
-        results = list(communes.search(query).order_by("name")[: MAX_RESULTS + 1])
-        exact = [c for c in results if c.code == query.upper() or _same_name(c.name, query)]
-        if len(exact) == 1 or len(results) == 1:
-            selected = (exact or results)[0]
-            results = []
+        lookup = find(query, communes, departement.code if departement else None)
+        selected = lookup.communes[0] if len(lookup.communes) == 1 else None
+    results = (lookup.communes if lookup and len(lookup.communes) > 1 else []) or (
+        lookup.suggestions if lookup and not lookup.found else []
+    )
 
+    listed = list(with_postal_codes(communes.order_by("name")))
     context = {
-        "title": "Carte du territoire",
+        "title": "Trouver de l’aide près de chez moi",
         "departements": departements,
         "departement": departement,
         "query": query,
-        "results": results[:MAX_RESULTS],
-        "more_results": len(results) > MAX_RESULTS,
+        "lookup": lookup,
+        "results": [(c, commune_label(c)) for c in results[:MAX_RESULTS]],
         "selected": selected,
+        "selected_label": commune_label(selected) if selected else "",
+        "communes": [(c, commune_label(c)) for c in listed],
+        "figures": {
+            "communes": len(listed),
+            "population": communes.aggregate(p=Sum("population"))["p"],
+            "epci": EPCI.objects.in_departement(departement.code).count() if departement else 0,
+        },
         "map_config": {
             "communesUrl": _api_url("commune-list", departement),
             "epciUrl": _api_url("epci-list", departement),
@@ -61,12 +72,3 @@ def home(request):
 def _api_url(name, departement):
     query = {"departement": departement.code} if departement else {}
     return f"{reverse(name)}?{urlencode(query)}"
-
-
-def _same_name(name: str, query: str) -> bool:
-    from unicodedata import combining, normalize
-
-    def fold(text):
-        return "".join(c for c in normalize("NFD", text.casefold()) if not combining(c))
-
-    return fold(name).replace("-", " ") == fold(query).replace("-", " ")

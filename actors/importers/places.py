@@ -19,8 +19,8 @@ from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
 
-from cartography.models import Commune
-from cartography.services import CommuneResolver
+from cartography.models import Commune, Departement
+from cartography.services import CommuneResolver, departement_of
 from hub.imports import (
     ImportFileError,
     ImportReport,
@@ -44,6 +44,7 @@ SIMILAR_NAME_METRES = 50
 SIMILAR_NAME_RATIO = 0.85
 BATCH_SIZE = 1000
 COMMON_REQUIRED = ["id", "nom", "commune", "code_postal", "adresse", "date_maj"]
+OUTSIDE_NOTE = "Lieux hors des départements chargés (importés, hors de l’annuaire sauf demande)"
 
 # Offer-level columns of the standard, and the Offer field each fills.
 OFFER_FIELDS = {
@@ -140,6 +141,7 @@ class PlaceImporter:
         self.counts = report.count("Lieux")
         self.resolver = CommuneResolver.from_database()
         self.communes = {c.code: c for c in Commune.objects.only("code", "name", "departement_id")}
+        self.departements = set(Departement.objects.values_list("code", flat=True))
         self.by_name = {}
         for commune in self.communes.values():
             self.by_name.setdefault((commune.code[:2], standard.fold(commune.name)), commune)
@@ -159,14 +161,30 @@ class PlaceImporter:
         }
 
     # --- resolution -----------------------------------------------------------------------
+    def outside(self, values) -> bool:
+        """Whether the row's département (by its INSEE code, else its postal code) is not one
+        the hub has loaded: such places are imported but left out of the directory."""
+        code = (values["code_insee"] or "").strip()
+        postal = (values["code_postal"] or "").strip()
+        if code:
+            asked = {departement_of(code)}
+        elif postal[:2] == "20":
+            asked = {"2A", "2B"}
+        elif postal:
+            asked = {postal[:3] if postal.startswith("97") else postal[:2]}
+        else:
+            return False
+        return not asked & self.departements
+
     def commune_for(self, line, values, point) -> Commune | None:
         if values["code_insee"]:
             resolution = self.resolver.resolve(values["code_insee"])
             if resolution.current in self.communes:
                 return self.communes[resolution.current]
-            self.report.warn(
-                f"code_insee : {resolution.reason or 'commune non chargée'}", line=line
-            )
+            if not self.outside(values):  # outside: counted once the row is placed
+                self.report.warn(
+                    f"code_insee : {resolution.reason or 'commune non chargée'}", line=line
+                )
         if point is not None:
             commune = Commune.objects.filter(geometry__contains=point).only("code").first()
             if commune:
@@ -250,7 +268,10 @@ class PlaceImporter:
             )
             return
         if commune is None:
-            self.report.warn("commune non reconnue (hors des territoires chargés ?)", line=line)
+            if self.outside(values):  # counted apart, as the coverage importer does
+                self.report.note(OUTSIDE_NOTE)
+            else:
+                self.report.warn("commune non reconnue dans les territoires chargés", line=line)
         if values["horaires"] and not opening_hours_valid(values["horaires"]):
             self.report.warn(
                 f"horaires illisibles, gardés tels quels : « {values['horaires']} »", line=line

@@ -6,8 +6,15 @@
   const form = document.getElementById("directory-form");
   const aroundMe = document.getElementById("around-me");
   const aroundStatus = document.getElementById("around-me-status");
+  // After a search (the form's action ends in #resultats) focus lands on the results' heading,
+  // or on the field in error: the next Tab reaches the first result, not the header.
+  if (window.location.hash === "#resultats") {
+    const target =
+      document.getElementById("resultats") || (form && form.querySelector("[aria-invalid='true']"));
+    if (target) target.focus();
+  }
   if (aroundMe && "geolocation" in navigator) {
-    aroundMe.hidden = false;
+    document.getElementById("around-me-box").hidden = false;
     aroundMe.addEventListener("click", () => {
       aroundStatus.textContent = "Recherche de votre position…";
       navigator.geolocation.getCurrentPosition(
@@ -44,12 +51,16 @@
   }
 
   function popup(feature) {
+    const props = feature.properties;
     const box = document.createElement("div");
     const link = document.createElement("a");
-    link.href = "/lieux/" + feature.id + "/";
-    link.textContent = feature.properties.name;
+    link.href = "/lieux/" + (props.place || feature.id) + "/";
+    link.textContent = props.name;
     const commune = document.createElement("p");
-    commune.textContent = feature.properties.commune || "";
+    // A stop of an itinerant place says where it stops.
+    commune.textContent = props.stop
+      ? "Arrêt : " + props.stop + ", " + (props.commune || "")
+      : props.commune || "";
     box.append(link, commune);
     return box;
   }
@@ -74,9 +85,13 @@
         onEachFeature: (feature, marker) => marker.bindPopup(popup(feature)),
       });
       cluster.addLayers(layer.getLayers());
-      map.getContainer().dataset.places = String(data.features.length);
+      const stops = data.features.filter((f) => f.properties.stop).length;
+      const places = data.features.length - stops;
+      map.getContainer().dataset.places = String(places);
+      map.getContainer().dataset.stops = String(stops);
       status.textContent =
-        data.features.length + " lieu(x) sur la carte" + (bounds ? " dans la zone affichée." : ".");
+        places + " lieu(x)" + (stops ? " et " + stops + " arrêt(s) de lieux itinérants" : "") +
+        " sur la carte" + (bounds ? " dans la zone affichée." : ".");
       return layer;
     }
 

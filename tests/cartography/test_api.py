@@ -20,6 +20,7 @@ def test_communes_of_a_departement_as_a_feature_collection(territory_28, client)
         "departement": "28",
         "epci": "200033181",
         "epci_name": "CA Chartres Métropole",
+        "codes_postaux": [],  # none loaded here (tests/cartography/test_postal_codes.py)
     }
 
 
