@@ -3,25 +3,14 @@ copy a day to the others with Enter and Space, submit, read the hours in French;
 gets the focus and says what is wrong."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from actors.demo import load_demo_places
-from actors.models import Membership, Place
-from cartography.importers.territory import TerritorySources, import_territory
+from actors.models import Place
+from tests.browser import test_space
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "un-mot-de-passe-2026"
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    import_territory("28", TerritorySources.demo())
-    load_demo_places()
-    fablab = Place.objects.get(name="Fablab de Chartres")  # We 14:00-19:00; Sa 10:00-18:00
-    user = get_user_model().objects.create_user("lea", "lea@fablab.fr", PASSWORD)
-    Membership.objects.create(structure=fablab.structure, user=user, status="active")
-    return {"url": live_server.url, "fablab": fablab}
+site = test_space.site  # the fablab, and lea who keeps its listing
+PASSWORD = test_space.PASSWORD
 
 
 def open_editor(page, site):
@@ -109,7 +98,7 @@ def test_a_wrong_day_gets_the_focus_and_says_why(page, site, axe):
 
 
 @pytest.mark.parametrize("width", [375])
-def test_the_grid_fits_a_phone(page, site, width):
+def test_the_grid_fits_a_phone(page, site, width, axe):
     page.set_viewport_size({"width": width, "height": 800})
     open_editor(page, site)
     widths = page.evaluate(
@@ -118,3 +107,4 @@ def test_the_grid_fits_a_phone(page, site, width):
     assert widths[0] <= widths[1]  # nothing spills sideways
     box = page.get_by_label("Lundi, fermeture de l’après-midi", exact=True).bounding_box()
     assert box["x"] + box["width"] <= width
+    assert axe(page) == []

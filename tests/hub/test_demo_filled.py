@@ -1,29 +1,16 @@
 """The demo `bin/hub run` loads shows something on every page a demo account opens: a
 médiateur's listings, deployments and loans for DSDEN and ERUN, buildings on the coverage map."""
 
-import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
 
 from cartography.demo_buildings import load_demo_buildings
+from tests.crawl import test_crawl
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module, rolled back at its end (as tests/crawl does)."""
-    cache.clear()
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=io.StringIO(), stderr=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+demo = test_crawl.demo  # the demo loaded once for the module, as for the crawl
 
 
 def page(client, username: str, url: str) -> str:
@@ -38,7 +25,7 @@ def body_rows(html: str) -> int:
     return len(re.findall(r"<tr[ >]", tbody))
 
 
-def test_the_demo_mediateur_keeps_the_listings_of_a_demo_structure(demo, client):
+def test_the_demo_mediateur_keeps_the_listings_of_a_demo_structure(client):
     html = page(client, "mediateur-demo", "/espace/")
     assert "Réseau des espaces publics numériques d’Eure-et-Loir (démonstration)" in html
     edits = re.findall(r'href="(/espace/lieux/\d+/modifier/)"', html)
@@ -47,7 +34,7 @@ def test_the_demo_mediateur_keeps_the_listings_of_a_demo_structure(demo, client)
 
 
 @pytest.mark.parametrize("username", ["dsden-demo", "erun-demo"])
-def test_deployments_and_loans_have_rows(demo, client, username):
+def test_deployments_and_loans_have_rows(client, username):
     deployments = page(client, username, "/ecoles/deploiements/")
     assert body_rows(deployments) >= 5
     loans = page(client, username, "/ecoles/prets/")
@@ -58,7 +45,7 @@ def test_deployments_and_loans_have_rows(demo, client, username):
     assert "DEMO-2025-01" in overdue
 
 
-def test_the_buildings_layer_shows_streets_of_chartres(demo, client):
+def test_the_buildings_layer_shows_streets_of_chartres(client):
     response = client.get("/api/coverage/buildings/?bbox=1.478,48.442,1.492,48.450")
     features = response.json()["features"]
     assert len(features) >= 50
