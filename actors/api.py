@@ -117,6 +117,12 @@ class PlaceWriteSerializer(serializers.ModelSerializer):
             "appointment_url": {"validators": [http_url_validator]},
         }
 
+    def validate_postal_code(self, value):
+        code = standard.postal_code(value)
+        if code is None:
+            raise serializers.ValidationError(f"code postal impossible « {value} » : 5 chiffres")
+        return code
+
     def validate_phone(self, value):
         phone = standard.phone_number(value)
         if phone is None:

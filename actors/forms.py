@@ -84,6 +84,15 @@ class PlaceForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"phone": standard.PHONE_HELP.capitalize() + "."}
 
+    def clean_postal_code(self):
+        code = standard.postal_code(self.cleaned_data["postal_code"])
+        if code is None:
+            raise forms.ValidationError(
+                f"Code postal impossible : « {self.cleaned_data['postal_code']} ». "
+                "Indiquez 5 chiffres, par exemple 28000."
+            )
+        return code
+
     def clean_phone(self):
         """Saved as the national standard writes it (+33…), so the export stays valid."""
         phone = standard.phone_number(self.cleaned_data["phone"])

@@ -94,6 +94,12 @@ def phone_number(value: str) -> str | None:
     return compact if _COMPILED["telephone"].fullmatch(compact) else None
 
 
+def postal_code(value: str) -> str | None:
+    """Five digits ("28 000" → "28000"), as the schema wants; None otherwise."""
+    compact = re.sub(r"\s", "", value)
+    return compact if _COMPILED["code_postal"].fullmatch(compact) else None
+
+
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 

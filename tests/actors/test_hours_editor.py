@@ -32,7 +32,10 @@ def form_data(**changes):
         "place-postal_code": "28000",
         "offers-services": ["Loisirs et créations numériques"],
     }
-    return data | {f"hours-{k}" if "_" in k else f"place-{k}": v for k, v in changes.items()}
+    hours = re.compile(r"[A-Z][a-z]_[12]_(start|end)")
+    return data | {
+        f"hours-{k}" if hours.fullmatch(k) else f"place-{k}": v for k, v in changes.items()
+    }
 
 
 def test_the_week_reads_in_plain_french():
@@ -93,6 +96,18 @@ def test_a_typed_phone_is_saved_as_the_standard_writes_it(fablab, client):
     assert "Numéro de téléphone impossible : « 12 34 »" in response.content.decode()
     fablab.refresh_from_db()
     assert fablab.phone == "+33237470000"
+
+
+def test_a_postal_code_is_five_digits(fablab, client):
+    before = fablab.postal_code
+    response = client.post(f"/espace/lieux/{fablab.pk}/modifier/", form_data(postal_code="28ab0"))
+    assert "Code postal impossible : « 28ab0 »" in response.content.decode()
+    response = client.patch(
+        f"/api/places/{fablab.pk}/", {"postal_code": "2800"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "code postal impossible" in response.content.decode()
+    fablab.refresh_from_db()
+    assert fablab.postal_code == before
 
 
 def test_the_api_normalises_or_refuses_a_phone(fablab, client):
