@@ -183,6 +183,15 @@ class PlaceFeaturePagination(GeoJsonPagination):
     max_page_size = 5000
 
 
+@extend_schema(
+    description="Les lieux d’aide au numérique. Filtres : ceux de l’annuaire public (`besoin`, "
+    "`public`, `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu`, `distance`, "
+    "`lat`/`lon`, `epci`, `niveau` (niveau d’accompagnement, de 1 à 3), `q`, `hors_territoire`) "
+    "et `bbox` (ouest,sud,est,nord) ; un lieu itinérant est aussi trouvé par ses étapes. "
+    "`?format=geojson` pour une FeatureCollection (les étapes des lieux itinérants y sont des "
+    "objets portant `place` et `stop`). Les membres de la structure d’un lieu peuvent le "
+    "modifier (PATCH), connectés par la session du site ou par un jeton."
+)
 class PlaceViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Places of digital inclusion. Filters: those of the public directory (`besoin`, `public`,
     `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu`, `distance`, `lat`/`lon`,
@@ -250,7 +259,11 @@ class PlaceExportView(APIView):
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+        description="Tous les lieux au format du standard national des lieux de médiation "
+        "numérique (v1.0.2), en CSV.",
+    )
     def get(self, request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="lieux-mediation-numerique.csv"'
