@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from actors.demo import load_demo_places
+from cartography.importers.postal_codes import load_demo_postal_codes
 from cartography.importers.territory import TerritorySources, import_territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -12,20 +13,102 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def served_directory(transactional_db, live_server):
     import_territory("28", TerritorySources.demo())
+    load_demo_postal_codes()
     load_demo_places()
     return live_server.url
+
+
+CHARTRES_PLACES = [
+    "Conseiller numérique du CCAS de Chartres",
+    "Espace public numérique de la médiathèque de Chartres",
+    "Fablab de Chartres",
+]
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("typed", ["28000", "Chartre", "chartres"])
+def test_on_a_phone_a_postal_code_or_a_typo_finds_chartres_and_focus_is_on_the_results(
+    phone, served_directory, typed
+):
+    phone.goto(served_directory + "/lieux/")
+    phone.get_by_label("Commune ou code postal").fill(typed)
+    phone.get_by_role("button", name="Rechercher").click()
+    heading = phone.locator("#resultats")
+    expect(heading).to_contain_text("3 lieux pour")
+    expect(heading).to_be_focused()
+    assert sorted(phone.locator("#results h3 a").all_text_contents()) == CHARTRES_PLACES
+    # The results are in view, not below a screen and a half of form.
+    box = phone.locator("#results h3").first.bounding_box()
+    assert 0 <= box["y"] < 812
+    # The next Tab reaches the results, not the header's links.
+    for _ in range(6):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.closest('#results') !== null"):
+            break
+    else:
+        raise AssertionError("six Tab presses from the heading did not reach a result")
+    # Each result tells open or closed now and the phone number.
+    first = phone.locator("#results .hub-result").first
+    expect(first).to_contain_text("maintenant")
+    expect(first.locator("a[href^='tel:']")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375 + 5
+
+
+def test_on_a_phone_an_empty_search_says_why_and_widens_in_one_click(phone, served_directory):
+    phone.goto(served_directory + "/lieux/")
+    phone.get_by_label("Besoin").select_option("Loisirs et créations numériques")
+    phone.get_by_label("Commune ou code postal").fill("Bonneval")
+    phone.get_by_label("Distance").select_option("2")
+    phone.get_by_role("button", name="Rechercher").click()
+    expect(phone.locator("#resultats")).to_have_text("Aucun lieu ne correspond à votre recherche")
+    expect(phone.locator("#resultats")).to_be_focused()
+    expect(phone.locator("#no-result")).to_contain_text("à moins de 2 km de Bonneval")
+    expect(phone.locator("#nearest li").first).to_contain_text("Châteaudun")
+    phone.locator("#widen").click()
+    expect(phone.locator("#resultats")).to_contain_text("du plus proche au plus éloigné")
+    expect(phone.locator("#results h3 a").first).to_have_text(
+        "Espace public numérique de la médiathèque de Châteaudun"
+    )
+
+
+def test_more_criteria_fold_and_do_not_spill_on_a_phone(phone, served_directory):
+    phone.goto(served_directory + "/lieux/")
+    expect(phone.get_by_label("Mots-clés")).to_be_hidden()
+    phone.get_by_text("Plus de critères").click()
+    expect(phone.get_by_label("Niveau d’accompagnement")).to_be_visible()
+    assert phone.evaluate(
+        "[...document.querySelectorAll('details.hub-more *')]"
+        ".every(e => e.getBoundingClientRect().right <= window.innerWidth)"
+    )
+
+
+def test_around_me_is_hidden_without_javascript(browser, served_directory):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for url in ("/lieux/", "/"):
+        page.goto(served_directory + url)
+        expect(page.locator("#around-me")).to_be_hidden()
+    context.close()
 
 
 def test_the_public_searches_by_need_and_commune_and_opens_a_place(page, served_directory):
     page.goto(served_directory + "/lieux/")
     page.get_by_label("Besoin").select_option("Aide aux démarches administratives")
-    page.get_by_label("Commune, code INSEE ou adresse").fill("Dreux")
+    page.get_by_label("Commune ou code postal").fill("Dreux")
     page.get_by_label("Distance").select_option("10")
     page.get_by_role("button", name="Rechercher").click()
 
     results = page.locator("#results h3 a")
     expect(results.first).to_have_text("Conseiller numérique du CCAS de Dreux")
-    expect(page.locator("#results-title")).to_contain_text("du plus proche au plus éloigné")
+    expect(page.locator("#resultats")).to_contain_text("du plus proche au plus éloigné")
     expect(page.locator("#map-status")).to_contain_text("lieu(x) sur la carte")
     assert page.locator("#places-map .leaflet-marker-icon").count() >= 1
 

@@ -54,7 +54,7 @@ def test_searching_chartres_lands_on_it(page, served_territory):
     expect(drawn_communes(page)).to_have_count(363)
     zoom_before = page.evaluate("window['leafletmapterritory-map'].getZoom()")
 
-    page.get_by_label("Rechercher une commune (nom ou code INSEE)").fill("Chartres")
+    page.get_by_label("Rechercher une commune (nom ou code postal)").fill("Chartres")
     page.get_by_role("button", name="Rechercher").click()
 
     expect(page).to_have_url(re.compile(r"q=Chartres"))
