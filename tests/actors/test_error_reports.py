@@ -6,36 +6,9 @@ from django.core import mail
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts import roles
-from accounts.services import grant, make_hub_admin
-from actors.demo import load_demo_places
-from actors.models import ErrorReport, Membership, Place
+from actors.models import ErrorReport, Membership
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(territory_28, django_user_model):
-    load_demo_places()
-    make = django_user_model.objects.create_user
-    people = {
-        "chef": make("chef", "chef@reemploi.fr", "pw-solide-123"),
-        "lea": make("lea", "lea@fablab.fr", "pw-solide-123"),
-        "modo28": make("modo28", "modo@eure-et-loir.fr", "pw-solide-123"),
-        "modo35": make("modo35", "modo@ille-et-vilaine.fr", "pw-solide-123"),
-        "modo_fr": make("modo-fr", "modo@france.fr", "pw-solide-123"),
-    }
-    grant(people["chef"], roles.MEDIATEURS)
-    grant(people["lea"], roles.MEDIATEURS)
-    make_hub_admin(people["modo28"], (roles.DEPARTEMENT, "28"))
-    make_hub_admin(people["modo35"], (roles.DEPARTEMENT, "35"))
-    make_hub_admin(people["modo_fr"])
-    reemploi = Place.objects.get(name__startswith="Atelier de réemploi")
-    fablab = Place.objects.get(name="Fablab de Chartres")
-    Membership.objects.create(
-        structure=reemploi.structure, user=people["chef"], role="admin", status="active"
-    )
-    return {"reemploi": reemploi, "fablab": fablab, **people}
 
 
 def report(place, **values):
@@ -43,9 +16,9 @@ def report(place, **values):
 
 
 def test_an_anonymous_report_is_stored_and_sent_to_members_and_moderators(
-    world, client, django_capture_on_commit_callbacks
+    listings, client, django_capture_on_commit_callbacks
 ):
-    reemploi = world["reemploi"]
+    reemploi = listings["reemploi"]
     page = client.get(f"/lieux/{reemploi.pk}/").content.decode()
     assert f'href="/lieux/{reemploi.pk}/signaler/">Signaler une erreur' in page
     form = client.get(f"/lieux/{reemploi.pk}/signaler/").content.decode()
@@ -75,8 +48,8 @@ def test_an_anonymous_report_is_stored_and_sent_to_members_and_moderators(
     assert "Fermé le mercredi depuis septembre." in mail.outbox[0].body
 
 
-def test_a_wrong_report_says_what_to_fix_keeps_what_was_typed_and_stores_nothing(world, client):
-    url = f"/lieux/{world['fablab'].pk}/signaler/"
+def test_a_wrong_report_says_what_to_fix_keeps_what_was_typed_and_stores_nothing(listings, client):
+    url = f"/lieux/{listings['fablab'].pk}/signaler/"
     response = client.post(url, {"message": "Le numéro a changé", "email": "pas-une-adresse"})
     page = response.content.decode()
     assert response.status_code == 400
@@ -90,10 +63,10 @@ def test_a_wrong_report_says_what_to_fix_keeps_what_was_typed_and_stores_nothing
     assert not ErrorReport.objects.exists()
 
 
-def test_anonymous_reports_are_throttled(world, client, monkeypatch):
+def test_anonymous_reports_are_throttled(listings, client, monkeypatch):
     cache.clear()
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "error_report", "2/hour")
-    url = f"/lieux/{world['fablab'].pk}/signaler/"
+    url = f"/lieux/{listings['fablab'].pk}/signaler/"
     statuses = [client.post(url, {"kind": "closed"}).status_code for _ in range(3)]
     assert statuses == [302, 302, 429]
     assert ErrorReport.objects.count() == 2
@@ -101,30 +74,30 @@ def test_anonymous_reports_are_throttled(world, client, monkeypatch):
     cache.clear()
 
 
-def test_the_queue_shows_each_person_what_they_follow(world, client):
-    on_reemploi = report(world["reemploi"], message="horaires du samedi")
-    on_fablab = report(world["fablab"], kind="closed", message="déménagé rue Noël Ballay")
+def test_the_queue_shows_each_person_what_they_follow(listings, client):
+    on_reemploi = report(listings["reemploi"], message="horaires du samedi")
+    on_fablab = report(listings["fablab"], kind="closed", message="déménagé rue Noël Ballay")
     # The moderator of Eure-et-Loir sees both, from the menu.
-    client.force_login(world["modo28"])
+    client.force_login(listings["modo28"])
     page = client.get("/espace/signalements/").content.decode()
     assert 'href="/espace/signalements/"' in page.split("<main")[0]
     assert "horaires du samedi" in page and "déménagé rue Noël Ballay" in page
     # So does a national moderator (who is member of nothing).
-    client.force_login(world["modo_fr"])
+    client.force_login(listings["modo_fr"])
     page = client.get("/espace/signalements/").content.decode()
     assert "horaires du samedi" in page and "déménagé rue Noël Ballay" in page
     # A member sees the reports on their own places only, and has no menu entry.
-    client.force_login(world["chef"])
+    client.force_login(listings["chef"])
     page = client.get("/espace/signalements/").content.decode()
     assert "horaires du samedi" in page and "déménagé" not in page
     assert 'href="/espace/signalements/"' not in page.split("<main")[0]
     assert "1 à traiter" in client.get("/espace/").content.decode()
     # The moderator of another département sees nothing, and cannot resolve: 404.
-    client.force_login(world["modo35"])
+    client.force_login(listings["modo35"])
     page = client.get("/espace/signalements/").content.decode()
     assert "Aucun signalement à traiter" in page
     assert client.post(f"/espace/signalements/{on_fablab.pk}/traiter/").status_code == 404
-    client.force_login(world["lea"])
+    client.force_login(listings["lea"])
     assert client.post(f"/espace/signalements/{on_reemploi.pk}/traiter/").status_code == 404
     on_fablab.refresh_from_db()
     assert on_fablab.status == "open"
@@ -132,11 +105,11 @@ def test_the_queue_shows_each_person_what_they_follow(world, client):
     assert client.get("/espace/signalements/").status_code == 302
 
 
-def test_the_queue_filters_and_pages(world, client):
+def test_the_queue_filters_and_pages(listings, client):
     for i in range(23):
-        report(world["fablab"], message=f"erreur numéro {i:02d}")
-    report(world["fablab"], message="déjà corrigée", status="resolved")
-    client.force_login(world["modo28"])
+        report(listings["fablab"], message=f"erreur numéro {i:02d}")
+    report(listings["fablab"], message="déjà corrigée", status="resolved")
+    client.force_login(listings["modo28"])
     first = client.get("/espace/signalements/").content.decode()
     assert "23 signalements à traiter" in first and "déjà corrigée" not in first
     assert "erreur numéro 22" in first and "erreur numéro 02" not in first
@@ -153,11 +126,11 @@ def test_the_queue_filters_and_pages(world, client):
 
 
 def test_resolving_notes_who_and_when_and_tells_the_reporter_who_asked(
-    world, client, django_capture_on_commit_callbacks
+    listings, client, django_capture_on_commit_callbacks
 ):
-    asked = report(world["reemploi"], email="habitant@exemple.fr", notify_reporter=True)
-    silent = report(world["reemploi"], email="autre@exemple.fr", notify_reporter=False)
-    client.force_login(world["chef"])
+    asked = report(listings["reemploi"], email="habitant@exemple.fr", notify_reporter=True)
+    silent = report(listings["reemploi"], email="autre@exemple.fr", notify_reporter=False)
+    client.force_login(listings["chef"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/espace/signalements/{asked.pk}/traiter/",
@@ -168,7 +141,7 @@ def test_resolving_notes_who_and_when_and_tells_the_reporter_who_asked(
     asked.refresh_from_db()
     assert (asked.status, asked.resolved_by, asked.resolution) == (
         "resolved",
-        world["chef"],
+        listings["chef"],
         "Horaires du samedi corrigés.",
     )
     assert asked.resolved_at is not None
@@ -186,17 +159,17 @@ def test_resolving_notes_who_and_when_and_tells_the_reporter_who_asked(
 
 
 def test_the_admin_lists_claims_and_reports_of_the_administrators_territory_only(
-    world, client, django_capture_on_commit_callbacks
+    listings, client, django_capture_on_commit_callbacks
 ):
     from actors.models import PlaceClaim
 
-    on_fablab = report(world["fablab"], message="déménagé rue Noël Ballay")
-    claim = PlaceClaim.objects.create(place=world["fablab"], user=world["lea"])
-    client.force_login(world["modo35"])
+    on_fablab = report(listings["fablab"], message="déménagé rue Noël Ballay")
+    claim = PlaceClaim.objects.create(place=listings["fablab"], user=listings["lea"])
+    client.force_login(listings["modo35"])
     assert "Fablab de Chartres" not in client.get("/admin/actors/errorreport/").content.decode()
     assert "Fablab de Chartres" not in client.get("/admin/actors/placeclaim/").content.decode()
     assert client.get(f"/admin/actors/errorreport/{on_fablab.pk}/change/").status_code in (302, 404)
-    client.force_login(world["modo28"])
+    client.force_login(listings["modo28"])
     assert "Fablab de Chartres" in client.get("/admin/actors/errorreport/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -204,6 +177,6 @@ def test_the_admin_lists_claims_and_reports_of_the_administrators_territory_only
             {"action": "approve", "_selected_action": [claim.pk]},
         )
     claim.refresh_from_db()
-    assert (claim.status, claim.decided_by) == ("approved", world["modo28"])
-    assert Membership.objects.get(user=world["lea"]).role == "admin"
+    assert (claim.status, claim.decided_by) == ("approved", listings["modo28"])
+    assert Membership.objects.get(user=listings["lea"]).role == "admin"
     assert [m.to for m in mail.outbox] == [["lea@fablab.fr"]]
