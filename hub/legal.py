@@ -32,6 +32,7 @@ CHECKED_PAGES = [
     ("Mentions légales", "/mentions-legales/"),
     ("Données personnelles", "/donnees-personnelles/"),
     ("Plan du site", "/plan-du-site/"),
+    ("Documentation de l’API", "/api/docs/"),
     ("Page « page introuvable »", "/page-introuvable/"),
 ]
 # How the declaration writes the parts of an address that change from one object to another.
