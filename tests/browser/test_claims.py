@@ -133,3 +133,11 @@ def test_an_anonymous_error_report_reaches_the_moderators_queue(site, phone, axe
     expect(modo.locator(".fr-alert").first).to_contain_text("Le signalant est prévenu")
     expect(modo.get_by_text("Aucun signalement à traiter")).to_be_visible()
     assert ErrorReport.objects.get().status == "resolved"
+
+
+def test_the_report_form_is_accessible_on_a_desktop_too(site, page, axe):
+    page.goto(f"{site['url']}/lieux/{site['fablab'].pk}/signaler/")
+    assert axe(page) == []
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    assert axe(page) == []
