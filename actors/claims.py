@@ -59,7 +59,8 @@ def _link(name: str, *args) -> str:
 
 def _send(messages: list[tuple[str, str, None, list[str]]]) -> None:
     """Send after the change is saved; a mail server out of reach does not undo it (logged)."""
-    messages = [m for m in messages if m[3]]
+    # One-line subjects: a place's name comes from files and forms (a newline would be refused).
+    messages = [(" ".join(m[0].split()), *m[1:]) for m in messages if m[3]]
     if not messages:
         return
 

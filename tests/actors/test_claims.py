@@ -42,6 +42,8 @@ def test_an_imported_listing_without_siret_is_claimed_and_approved_by_the_depart
     # Until approved, the médiateur cannot edit the listing; their space says it is pending.
     assert client.get(f"/espace/lieux/{fablab.pk}/modifier/").status_code == 403
     assert "en attente" in client.get("/espace/").content.decode()
+    page = client.get(f"/lieux/{fablab.pk}/").content.decode()
+    assert "est en attente" in page and f"/lieux/{fablab.pk}/c-est-mon-lieu/" not in page
 
     # Another médiateur and the moderator of another département do not see it: 404.
     assert decide(client, listings["sam"], request.pk).status_code == 404

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
-from actors.models import ErrorReport, Membership
+from actors.models import ErrorReport, Membership, Place
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +180,13 @@ def test_the_admin_lists_claims_and_reports_of_the_administrators_territory_only
     assert (claim.status, claim.decided_by) == ("approved", listings["modo28"])
     assert Membership.objects.get(user=listings["lea"]).role == "admin"
     assert [m.to for m in mail.outbox] == [["lea@fablab.fr"]]
+
+
+def test_a_place_name_with_a_line_break_still_reaches_its_moderators(
+    listings, client, django_capture_on_commit_callbacks
+):
+    Place.objects.filter(pk=listings["fablab"].pk).update(name="Fablab\nde Chartres")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/lieux/{listings['fablab'].pk}/signaler/", {"kind": "closed"})
+    assert response.status_code == 302
+    assert [m.subject for m in mail.outbox] == ["Erreur signalée sur « Fablab de Chartres »"]
