@@ -9,7 +9,7 @@ WORKDIR /app
 COPY requirements.lock package.json package-lock.json ./
 RUN pip install --no-cache-dir -r requirements.lock && npm ci --omit=dev --no-audit --no-fund
 COPY . .
-RUN node scripts/vendor.mjs \
+RUN node scripts/vendor.mjs && python scripts/dsfr_build.py \
     && DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 EXPOSE 8000
 CMD ["gunicorn", "hub.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -41,9 +41,18 @@ class SimplifyPreserveTopology(GeoFunc):
     output_field = GeometryField(srid=settings.STORAGE_SRID)
 
 
+# The same in raw SQL: `SIMPLIFIED.format(column)`, its first two parameters `simplification()`'s.
+SIMPLIFIED = "ST_AsGeoJSON(ST_Multi(ST_SimplifyPreserveTopology({}, %s)), %s)"
+
+
+def simplification(zoom: int) -> tuple[float, int]:
+    """The tolerance (one pixel at `zoom`, in degrees) and the decimals that pixel needs."""
+    pixels_per_degree = 256 * 2**zoom / 360
+    return 1 / pixels_per_degree, max(math.ceil(math.log10(pixels_per_degree)) + 1, 1)
+
+
 def outline_at_zoom(request, field: str):
-    """The GeoJSON text of `field` simplified to one pixel at the `zoom` the request asks for,
-    with as many decimals as that pixel needs."""
+    """The GeoJSON text of `field` simplified to one pixel at the `zoom` the request asks for."""
     text = request.query_params.get("zoom", "")
     try:
         zoom = int(text) if text else DEFAULT_ZOOM
@@ -53,10 +62,9 @@ def outline_at_zoom(request, field: str):
         raise exceptions.ValidationError(
             {"zoom": [f"« {text} » n'est pas un niveau de zoom : un entier de 0 à {MAX_ZOOM}."]}
         ) from None
-    pixels_per_degree = 256 * 2**zoom / 360
-    tolerance = Value(1 / pixels_per_degree, output_field=FloatField())
-    decimals = math.ceil(math.log10(pixels_per_degree)) + 1
-    return AsGeoJSON(SimplifyPreserveTopology(field, tolerance), precision=max(decimals, 1))
+    tolerance, decimals = simplification(zoom)
+    tolerance = Value(tolerance, output_field=FloatField())
+    return AsGeoJSON(SimplifyPreserveTopology(field, tolerance), precision=decimals)
 
 
 def validate_departement(value: str) -> None:

@@ -5,6 +5,7 @@ import json
 
 from django.db import connection
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -15,8 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from hub.api import GeoJSONRenderer, parse_bbox
+from hub.caching import layer_cache
 from hub.registry import collect_callables
 
+from .api import DEFAULT_ZOOM, SIMPLIFIED, simplification
 from .coverage import CoverageFigures, Quarter, available_quarters, by_epci, commune_figures, total
 from .models import CoverageLevel, Departement, EligibilitySnapshot
 from .services import normalize_departement_code
@@ -111,18 +114,20 @@ def latest_eligibility(codes: list[str], quarter: Quarter) -> dict[str, dict]:
     return out
 
 
+# Outlines simplified for a département's map (the territory API's default zoom).
 GEOMETRY_SQL = {
-    CoverageLevel.COMMUNE: "SELECT code, ST_AsGeoJSON(geometry, 5) FROM cartography_commune "
-    "WHERE code = ANY(%s)",
-    CoverageLevel.DEPARTEMENT: "SELECT code, ST_AsGeoJSON(geometry, 5) "
+    CoverageLevel.COMMUNE: f"SELECT code, {SIMPLIFIED.format('geometry')} "
+    "FROM cartography_commune WHERE code = ANY(%s)",
+    CoverageLevel.DEPARTEMENT: f"SELECT code, {SIMPLIFIED.format('geometry')} "
     "FROM cartography_departement WHERE code = ANY(%s)",
     # an EPCI's part inside the asked département(s): the union of its member communes there
-    CoverageLevel.EPCI: "SELECT e.siren, ST_AsGeoJSON(ST_Multi(ST_Union(c.geometry)), 5) "
+    CoverageLevel.EPCI: f"SELECT e.siren, {SIMPLIFIED.format('ST_Union(c.geometry)')} "
     "FROM cartography_commune c JOIN cartography_epci e ON e.id = c.epci_id "
     "WHERE c.code = ANY(%s) GROUP BY e.siren",
 }
 
 
+@method_decorator(layer_cache("coverage", "territory"), name="dispatch")
 class CoverageView(APIView):
     """Fibre coverage for a quarter: premises, premises ready for fibre (FttH), rate, the
     previous quarter's rate and ARCEP's category, per commune, EPCI or département. Figures of
@@ -177,7 +182,10 @@ class CoverageView(APIView):
         with connection.cursor() as cursor:
             cursor.execute(
                 GEOMETRY_SQL[level],
-                [codes if level == CoverageLevel.EPCI else [i["code"] for i in items]],
+                [
+                    *simplification(DEFAULT_ZOOM),
+                    codes if level == CoverageLevel.EPCI else [i["code"] for i in items],
+                ],
             )
             shapes = dict(cursor.fetchall())
         features = [
@@ -219,6 +227,7 @@ BUILDINGS_SQL = """
 """
 
 
+@method_decorator(layer_cache("coverage"), name="dispatch")
 class BuildingsView(APIView):
     """Buildings of the per-building files inside a box, with their state of fibre deployment
     (GeoJSON, at most 5 000: zoom in for more)."""

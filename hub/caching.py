@@ -6,7 +6,7 @@ something (`import_finished`, an import run as a job, the demo loader) and when 
 declares under the topic is saved or deleted. Apps declare
 `hub_data_topics = [("territory", "cartography.Commune"), …]` in their `AppConfig`.
 
-`@layer_cache(topic)` on a view answers with an `ETag` made of that version and the request,
+`@layer_cache(*topics)` on a view answers with an `ETag` made of that version and the request,
 `304 Not Modified` when the browser already has it, and, for public layers, keeps the body in
 the cache so the next person asking for the same layer gets it without building it again.
 """
@@ -31,19 +31,18 @@ BODY_SECONDS = 24 * 3600
 BODY_MAX_BYTES = 4_000_000
 
 
-def data_version(topic: str) -> str:
-    """The current version of `topic`'s data, imports included."""
+def data_version(*topics: str) -> str:
+    """The current version of `topics`' data, imports included."""
     from .models import DataVersion
 
-    versions = dict(
-        DataVersion.objects.filter(topic__in=[EVERYTHING, topic]).values_list("topic", "version")
-    )
-    for name in {EVERYTHING, topic} - versions.keys():
+    names = [EVERYTHING, *topics]
+    versions = dict(DataVersion.objects.filter(topic__in=names).values_list("topic", "version"))
+    for name in set(names) - versions.keys():
         # A random first version: another database (or a test's) never shares a cached layer.
         versions[name] = DataVersion.objects.get_or_create(
             topic=name, defaults={"version": uuid.uuid4().hex}
         )[0].version
-    return f"{versions[EVERYTHING]}-{versions[topic]}"
+    return "-".join(versions[name] for name in names)
 
 
 def bump(*topics: str) -> None:
@@ -54,10 +53,10 @@ def bump(*topics: str) -> None:
         DataVersion.objects.update_or_create(topic=name, defaults={"version": uuid.uuid4().hex})
 
 
-def layer_cache(topic: str, shared: bool = True):
-    """Decorate a view answering GET with a layer of `topic`'s data. `shared`: the answer is the
-    same for everyone (public data); otherwise the ETag also names the user and nothing is kept
-    on the server."""
+def layer_cache(*topics: str, shared: bool = True):
+    """Decorate a view answering GET with a layer drawn from `topics`' data. `shared`: the
+    answer is the same for everyone (public data); otherwise the ETag also names the user and
+    nothing is kept on the server."""
 
     def decorator(view):
         @wraps(view)
@@ -65,7 +64,7 @@ def layer_cache(topic: str, shared: bool = True):
             if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
             scope = "" if shared else f"user:{request.user.pk}"
-            parts = [data_version(topic), request.get_full_path(), scope]
+            parts = [data_version(*topics), request.get_full_path(), scope]
             parts.append(request.META.get("HTTP_ACCEPT", ""))
             digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
             etag = f'"{digest}"'

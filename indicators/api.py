@@ -17,6 +17,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cartography.api import DEFAULT_ZOOM, SIMPLIFIED, simplification
 from cartography.models import EPCI, Commune, Departement
 from cartography.services import normalize_departement_code
 from hub.api import GeoJSONRenderer
@@ -160,13 +161,14 @@ CSV_COLUMNS = [
     ("method_version", "version de la méthode"),
 ]
 
+# Outlines simplified for a département's map, as the territory API draws them by default.
 GEOMETRY_SQL = {
-    Level.COMMUNE: "SELECT code, ST_AsGeoJSON(geometry, 5) FROM cartography_commune "
+    Level.COMMUNE: f"SELECT code, {SIMPLIFIED.format('geometry')} FROM cartography_commune "
     "WHERE code = ANY(%s)",
-    Level.EPCI: "SELECT siren, ST_AsGeoJSON(geometry, 5) FROM cartography_epci "
+    Level.EPCI: f"SELECT siren, {SIMPLIFIED.format('geometry')} FROM cartography_epci "
     "WHERE siren = ANY(%s)",
-    Level.DEPARTEMENT: "SELECT code, ST_AsGeoJSON(geometry, 5) FROM cartography_departement "
-    "WHERE code = ANY(%s)",
+    Level.DEPARTEMENT: f"SELECT code, {SIMPLIFIED.format('geometry')} "
+    "FROM cartography_departement WHERE code = ANY(%s)",
 }
 
 
@@ -282,7 +284,10 @@ def geojson_response(level, envelope, items) -> HttpResponse:
     shapes = {}
     if level in GEOMETRY_SQL and items:
         with connection.cursor() as cursor:
-            cursor.execute(GEOMETRY_SQL[level], [[item["code"] for item in items]])
+            cursor.execute(
+                GEOMETRY_SQL[level],
+                [*simplification(DEFAULT_ZOOM), [item["code"] for item in items]],
+            )
             shapes = dict(cursor.fetchall())
     # PostGIS's GeoJSON text is spliced in as it is: parsing and re-serialising hundreds of
     # outlines made a département's map ten times slower than the SQL producing it.

@@ -85,8 +85,8 @@ def test_a_page_served_with_production_settings_has_the_dsfr_styles(page, produc
     assert response.status == 200
     assert "content-security-policy" in response.headers
     stylesheet = page.locator("link[rel=stylesheet]").first.get_attribute("href")
-    assert stylesheet.startswith("/static/dsfr/") and ".css" in stylesheet
-    assert stylesheet != "/static/dsfr/dist/dsfr/dsfr.min.css"  # the manifest's hashed name
+    assert stylesheet.startswith("/static/vendor/dsfr/dsfr.") and ".css" in stylesheet
+    assert stylesheet != "/static/vendor/dsfr/dsfr.css"  # the manifest's hashed name
 
     body_font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert body_font.startswith("Marianne")

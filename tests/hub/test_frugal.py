@@ -103,10 +103,10 @@ def test_a_zoom_that_is_not_one_is_refused_in_french(territory_28, client):
 
 def test_a_page_without_a_map_loads_no_map_code(client, territory_28):
     html = client.get("/comptes/connexion/").content.decode()
-    assert "dsfr.main.min.css" in html
     assert "leaflet" not in html.lower() and "markercluster" not in html.lower()
-    # The DSFR's 1 000-icon sheet is replaced by the icons the hub uses.
-    assert "utility.min.css" not in html and "vendor/dsfr/icons.css" in html
+    # One DSFR sheet, without the 1 000-icon utility sheet nor the legacy one.
+    assert html.count('rel="stylesheet"') == 3  # the DSFR, django-dsfr's form fixes, the hub's
+    assert "vendor/dsfr/dsfr.css" in html and "utility" not in html and "legacy" not in html
 
 
 def test_a_national_administrators_schools_layer_stays_small(territory_28, client):
