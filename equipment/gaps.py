@@ -33,19 +33,23 @@ from .models import (
     School,
 )
 
-LEVEL_COLOURS = {
-    None: "#929292",
-    0: "#ce0500",
-    1: "#fa7a35",
-    2: "#fcc63a",
-    3: "#68a532",
-    4: "#18753c",
+# Map symbols: each class has a shape as well as a colour (drawn by static/js/hub-map.js), and
+# the colours are Okabe and Ito's, told apart with the common colour-vision deficiencies too.
+# From the least to the best equipped: vermillion, orange, yellow, sky blue, blue.
+NO_ANSWER_SYMBOL = ("#ffffff", "circle")
+LEVEL_SYMBOLS = {
+    None: NO_ANSWER_SYMBOL,
+    0: ("#d55e00", "triangle"),
+    1: ("#e69f00", "diamond"),
+    2: ("#f0e442", "square"),
+    3: ("#56b4e9", "hexagon"),
+    4: ("#0072b2", "star"),
 }
-TERMINAL_CLASSES = [  # terminals per 100 pupils
-    (0, 5, "#ce0500", "moins de 5"),
-    (5, 10, "#fa7a35", "5 à 10"),
-    (10, 20, "#fcc63a", "10 à 20"),
-    (20, None, "#18753c", "20 et plus"),
+TERMINAL_CLASSES = [  # terminals per 100 pupils: low, high, symbol, label
+    (0, 5, ("#d55e00", "triangle"), "moins de 5"),
+    (5, 10, ("#e69f00", "diamond"), "5 à 10"),
+    (10, 20, ("#f0e442", "square"), "10 à 20"),
+    (20, None, ("#0072b2", "star"), "20 et plus"),
 ]
 SORTS = {
     "manques": None,  # see `gap_order`
@@ -63,14 +67,14 @@ COLOUR_BY = [
     ("terminals", "terminaux pour 100 élèves"),
     ("connection", "connexion"),
 ]
-CONNECTION_COLOURS = {
-    "fibre": "#18753c",
-    "cable": "#68a532",
-    "copper": "#fcc63a",
-    "4g": "#fa7a35",
-    "satellite": "#ce614a",
-    "none": "#ce0500",
-    None: "#929292",
+CONNECTION_SYMBOLS = {
+    "fibre": ("#0072b2", "star"),
+    "cable": ("#56b4e9", "hexagon"),
+    "copper": ("#f0e442", "square"),
+    "4g": ("#e69f00", "diamond"),
+    "satellite": ("#cc79a7", "triangle-down"),
+    "none": ("#d55e00", "triangle"),
+    None: NO_ANSWER_SYMBOL,
 }
 
 

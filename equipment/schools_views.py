@@ -39,30 +39,38 @@ def _filtered(request):
     return form, campaign, gaps.filtered(schools, data, campaign)
 
 
-def _colour(row: dict, mode: str) -> str:
+def _classes(mode: str) -> dict:
+    """The map's classes for a colouring `mode`, in the legend's order: key -> (colour, shape,
+    label); the key None is a school without answer (or without figure)."""
+    if mode == "terminals":
+        classes = {
+            high: (*symbol, f"{label} terminaux pour 100 élèves")
+            for _, high, symbol, label in gaps.TERMINAL_CLASSES
+        }
+    elif mode == "connection":
+        labels = dict(CensusAnswer.Connection.choices)
+        classes = {
+            k: (*symbol, f"connexion : {labels.get(k, '')}")
+            for k, symbol in gaps.CONNECTION_SYMBOLS.items()
+        }
+    else:
+        names = dict(MaturityLevel.objects.values_list("number", "name"))
+        classes = {
+            n: (*symbol, f"niveau {n} : {names.get(n, '')}")
+            for n, symbol in gaps.LEVEL_SYMBOLS.items()
+        }
+    classes[None] = (*gaps.NO_ANSWER_SYMBOL, "sans réponse")
+    return classes
+
+
+def _class_key(row: dict, mode: str):
+    """The key of `row`'s class in `_classes(mode)`."""
     if mode == "terminals":
         ratio = row["terminals_per_100"]
         if ratio is None:
-            return gaps.LEVEL_COLOURS[None]
-        return next(c for low, high, c, _ in gaps.TERMINAL_CLASSES if high is None or ratio < high)
-    if mode == "connection":
-        return gaps.CONNECTION_COLOURS.get(row["answer__connection"], gaps.LEVEL_COLOURS[None])
-    return gaps.LEVEL_COLOURS.get(row["answer__level"], gaps.LEVEL_COLOURS[None])
-
-
-def _legend(mode: str) -> list[tuple[str, str]]:
-    if mode == "terminals":
-        return [(c, label) for _, _, c, label in gaps.TERMINAL_CLASSES] + [
-            (gaps.LEVEL_COLOURS[None], "sans réponse")
-        ]
-    if mode == "connection":
-        labels = dict(CensusAnswer.Connection.choices)
-        return [(c, labels.get(k, "sans réponse")) for k, c in gaps.CONNECTION_COLOURS.items()]
-    names = dict(MaturityLevel.objects.values_list("number", "name"))
-    return [
-        (c, f"niveau {n} : {names.get(n, '')}" if n is not None else "sans réponse")
-        for n, c in gaps.LEVEL_COLOURS.items()
-    ]
+            return None
+        return next(h for _, h, _, _ in gaps.TERMINAL_CLASSES if h is None or ratio < h)
+    return row["answer__connection" if mode == "connection" else "answer__level"]
 
 
 def _departement(schools) -> str:
@@ -90,7 +98,7 @@ def schools_map(request):
             "page": page,
             "query": query.urlencode(),
             "answered": answered,
-            "legend": _legend(mode),
+            "legend": _classes(mode).values(),
             "map_config": {
                 "url": f"{reverse('equipment-schools-geojson')}?{query.urlencode()}",
                 "communesUrl": f"{reverse('commune-list')}?departement={_departement(schools)}",
@@ -177,12 +185,14 @@ def schools_geojson(request):
     if (total := located.count()) > MAP_MAX_SCHOOLS:
         return JsonResponse(_grouped_layer(located, total), content_type="application/geo+json")
     mode = request.GET.get("couleur") or "level"
+    classes = _classes(mode)
     features = []
     locations = dict(schools.filter(location__isnull=False).values_list("uai", "location"))
     for row in gaps.rows(schools):
         point = locations.get(row["uai"])
         if point is None:
             continue
+        colour, shape, label = classes.get(_class_key(row, mode), classes[None])
         features.append(
             {
                 "type": "Feature",
@@ -197,7 +207,9 @@ def schools_geojson(request):
                     "level": row["answer__level"],
                     "reasons": row["answer__level_reasons"],
                     "terminals_per_100": row["terminals_per_100"],
-                    "colour": _colour(row, mode),
+                    "colour": colour,
+                    "shape": shape,
+                    "class_label": label,
                     "url": reverse("equipment-school", args=[row["uai"]]),
                 },
             }

@@ -37,7 +37,7 @@
   function popup(props, period, level) {
     const box = document.createElement("div");
     const title = document.createElement("strong");
-    title.textContent = props.name + (props.communes > 1 ? " (" + props.communes + " communes)" : " (" + props.code + ")");
+    title.textContent = props.name + (props.communes > 1 ? " (" + props.communes + " communes)" : "");
     box.append(title);
     if (level === "commune" || level === "epci") {
       box.append(window.hubMap.territoryLink(level, props.code, props.name));
@@ -142,8 +142,8 @@
       if (unserved && unserved !== true) map.removeLayer(unserved);
       unserved = L.geoJSON(data, {
         pointToLayer: (f, latlng) => f.properties.kind === "école"
-          ? L.circleMarker(latlng, { radius: 6, color: "#ffffff", weight: 2, fillColor: "#ce0500", fillOpacity: 1, className: "hub-school" })
-          : L.circleMarker(latlng, { radius: 7, color: "#000091", weight: 2, fillColor: "#ffffff", fillOpacity: 1, className: "hub-place" }),
+          ? window.hubMap.symbolMarker(latlng, f.properties.name, "triangle", "#e69f00", "école")
+          : window.hubMap.symbolMarker(latlng, f.properties.name, "circle", "#0072b2", "lieu d’aide"),
         onEachFeature: (f, layer) => {
           const box = document.createElement("div");
           if (f.properties.url) {

@@ -66,15 +66,19 @@
   }
 
   window.hubPlacesMap = function (map) {
-    const cluster = L.markerClusterGroup();
-    map.addLayer(cluster);
-    const communesUrl = JSON.parse(document.getElementById("communes-url").textContent);
-    if (communesUrl) window.hubMap.territoryBackground(map, communesUrl).catch(() => {});
-    // Only a person's move reloads the places in view, not the first fitting of the map.
+    const cluster = window.hubMap.clusterGroup(map, "lieux");
+    // Only a person's move reloads the places in view, not the first fitting of the map, nor
+    // a popup opened (Tab and Enter on a marker) panning the map into view.
     let userMoved = false;
+    let popupOpen = false;
+    const moveKeys = ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "+", "-", "="];
     ["mousedown", "wheel", "touchstart", "keydown"].forEach((type) =>
-      map.getContainer().addEventListener(type, () => { userMoved = true; }, { passive: true }),
+      map.getContainer().addEventListener(type, (event) => {
+        if (type !== "keydown" || moveKeys.includes(event.key)) userMoved = true;
+      }, { passive: true }),
     );
+    map.on("popupopen", () => { popupOpen = true; });
+    map.on("popupclose", () => { popupOpen = false; });
 
     async function load(bounds) {
       const response = await fetch(apiUrl(bounds), { headers: { Accept: "application/geo+json" } });
@@ -82,6 +86,8 @@
       const data = await response.json();
       cluster.clearLayers();
       const layer = L.geoJSON(data, {
+        pointToLayer: (feature, latlng) => window.hubMap.marker(latlng, feature.properties.stop
+          ? feature.properties.name + " (arrêt : " + feature.properties.stop + ")" : feature.properties.name),
         onEachFeature: (feature, marker) => marker.bindPopup(popup(feature)),
       });
       cluster.addLayers(layer.getLayers());
@@ -99,7 +105,7 @@
       .then((layer) => {
         if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { maxZoom: 13, padding: [20, 20] });
         map.on("moveend", () => {
-          if (userMoved) load(map.getBounds()).catch(() => {});
+          if (userMoved && !popupOpen) load(map.getBounds()).catch(() => {});
         });
       })
       .catch((error) => {

@@ -1,9 +1,11 @@
-// Schools map for DSDEN staff, ERUN and directors: each school coloured as the filters ask
-// (the colour comes with the data), its level and what it lacks on click.
+// Schools map for DSDEN staff, ERUN and directors: each school drawn as the filters ask, its
+// class told by a shape as well as a colour (both come with the data, as in the legend) and
+// in words to a screen reader; its class and what it lacks on click.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("map-config").textContent);
   const status = document.getElementById("map-status");
+  window.hubMap.drawSymbols(document.getElementById("schools-legend"));
 
   function popup(f) {
     const box = document.createElement("div");
@@ -11,25 +13,30 @@
     link.href = f.properties.url;
     link.textContent = f.properties.name;
     const level = document.createElement("p");
-    level.textContent = f.properties.level === null ? "Pas encore de réponse." : f.properties.reasons;
+    level.className = "fr-mb-1v";
+    level.append(window.hubMap.symbol(f.properties.shape, f.properties.colour, 14), " ",
+      window.hubMap.text(f.properties.class_label));
     box.append(link, level);
+    if (f.properties.level !== null && f.properties.reasons) {
+      const reasons = document.createElement("p");
+      reasons.textContent = f.properties.reasons;
+      box.append(reasons);
+    }
     return box;
   }
 
   window.hubSchoolsMap = async function (map) {
-    if (config.communesUrl) window.hubMap.territoryBackground(map, config.communesUrl).catch(() => {});
     try {
       const response = await fetch(config.url, { headers: { Accept: "application/geo+json" } });
       if (!response.ok) throw new Error("réponse " + response.status);
       const data = await response.json();
       const layer = L.geoJSON(data, {
-        pointToLayer: (f, latlng) => L.circleMarker(latlng, {
-          radius: 7, color: "#161616", weight: 1, fillColor: f.properties.colour, fillOpacity: 0.95,
-          className: "hub-school-" + f.id,
-        }),
+        pointToLayer: (f, latlng) => window.hubMap.symbolMarker(
+          latlng, f.properties.name, f.properties.shape, f.properties.colour, f.properties.class_label),
         onEachFeature: (f, marker) => {
           marker.bindPopup(() => popup(f));
           marker.bindTooltip(() => window.hubMap.text(f.properties.name));
+          marker.on("add", () => { marker.getElement().dataset.school = f.id; });
         },
       }).addTo(map);
       if (data.features.length) map.fitBounds(layer.getBounds(), { maxZoom: 13 });

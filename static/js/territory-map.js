@@ -17,10 +17,16 @@
     className: "hub-epci",
   };
 
+  // "Cintray (28300)": the postal codes people know, never the INSEE code read as one.
+  function communeTitle(props) {
+    const codes = Array.isArray(props.codes_postaux) ? props.codes_postaux.join(", ") : props.codes_postaux;
+    return codes ? props.name + " (" + codes + ")" : props.name;
+  }
+
   function communePopup(code, props) {
     const box = document.createElement("div");
     const title = document.createElement("strong");
-    title.textContent = props.name + " (" + code + ")";
+    title.textContent = communeTitle(props);
     const population = document.createElement("p");
     population.textContent =
       props.population === null

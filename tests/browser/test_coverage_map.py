@@ -77,7 +77,7 @@ def test_a_click_tells_the_rate_and_the_technology_mix(page, site):
     wait_until_still(page)
     page.mouse.click(*map_point(page, 48.4469, 1.4890))  # the centre of Chartres
     popup = page.locator("#coverage-map .leaflet-popup-content")
-    expect(popup).to_contain_text("Chartres (28085)")
+    expect(popup.locator("strong")).to_have_text("Chartres")  # no INSEE code read as postal
     expect(popup).to_contain_text("locaux raccordables à la fibre sur")
     expect(popup).to_contain_text("fibre (FttH) : 80 %")
     expect(popup).to_contain_text("4G fixe : 60 %")
@@ -92,10 +92,16 @@ def test_places_of_help_and_schools_in_communes_without_fibre(page, site):
     words = status.inner_text().split()
     places, schools = int(words[0]), int(words[4])
     assert places > 0 and schools > 0
-    expect(page.locator("#coverage-map path.hub-place")).to_have_count(places)
-    expect(page.locator("#coverage-map path.hub-school")).to_have_count(schools)
+    # Told apart by shape (blue rounds, orange triangles) and named for a screen reader.
+    place_markers = page.get_by_role("button", name=re.compile(", lieu d’aide$"))
+    school_markers = page.get_by_role("button", name=re.compile(", école$"))
+    expect(place_markers).to_have_count(places)
+    expect(school_markers).to_have_count(schools)
+    assert school_markers.first.locator("path").get_attribute("d") != (
+        place_markers.first.locator("path").get_attribute("d")
+    )
     wait_until_still(page)
-    page.locator("#coverage-map path.hub-school").first.click(force=True)
+    school_markers.first.click(force=True)
     expect(page.locator("#coverage-map .leaflet-popup-content")).to_contain_text("École, ")
 
 

@@ -11,7 +11,7 @@ from accounts import roles
 from accounts.services import ensure_role_groups, grant
 from cartography.importers.territory import TerritorySources, import_territory
 from cartography.models import Commune
-from equipment.gaps import LEVEL_COLOURS
+from equipment.gaps import LEVEL_SYMBOLS
 from equipment.models import Campaign, Circonscription, School, SchoolDirector
 from tests.browser.helpers import wait_until_still
 
@@ -66,16 +66,19 @@ def log_in(browser, url, username):
 
 
 def school_level(page):
+    """The school's marker: its colour and shape, and what a screen reader hears."""
     page.goto(page.url.split("/ecoles/")[0] + "/ecoles/")
     expect(page.locator("#map-status")).to_have_text("2 écoles sur la carte.")
-    marker = page.locator(f"#schools-map path.hub-school-{UAI}")
-    return marker.get_attribute("fill")
+    marker = page.locator(f"#schools-map [data-school='{UAI}']")
+    path = marker.locator("path")
+    return path.get_attribute("fill"), path.get_attribute("d"), marker.text_content()
 
 
 def test_a_director_answers_and_dsden_sees_the_level_change_on_the_map(browser, site, axe):
     dsden = log_in(browser, site, "agent")
     dsden.goto(site + "/ecoles/")
-    assert school_level(dsden) == LEVEL_COLOURS[None]  # no answer yet
+    colour, shape, name = school_level(dsden)  # no answer yet
+    assert colour == LEVEL_SYMBOLS[None][0] and name == "École Jean Moulin, sans réponse"
     assert axe(dsden) == []
 
     director = log_in(browser, site, "directrice")
@@ -101,12 +104,14 @@ def test_a_director_answers_and_dsden_sees_the_level_change_on_the_map(browser, 
     expect(director.locator("#answers")).to_contain_text("13,3")  # 16 laptops for 120 pupils
 
     # 13.3 terminals per 100 pupils, Wi-Fi, 95 Mbit/s: level 2 (Wi-Fi only in some rooms).
-    assert school_level(dsden) == LEVEL_COLOURS[2]
+    colour, level_shape, name = school_level(dsden)
+    assert colour == LEVEL_SYMBOLS[2][0] and level_shape != shape  # a new shape, not only colour
+    assert name == "École Jean Moulin, niveau 2 : Équipée"
     wait_until_still(dsden)  # the map zooms to the schools first
-    dsden.locator(f"#schools-map path.hub-school-{UAI}").click(force=True)
-    expect(dsden.locator("#schools-map .leaflet-popup-content")).to_contain_text(
-        "niveau 2 : aucun écran interactif ou vidéoprojecteur en classe"
-    )
+    dsden.locator(f"#schools-map [data-school='{UAI}']").click()
+    popup = dsden.locator("#schools-map .leaflet-popup-content")
+    expect(popup).to_contain_text("niveau 2 : Équipée")
+    expect(popup).to_contain_text("niveau 2 : aucun écran interactif ou vidéoprojecteur en classe")
 
 
 def test_the_other_school_pages_are_accessible(browser, site, axe):
