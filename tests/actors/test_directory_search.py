@@ -2,7 +2,11 @@
 how to widen, places outside the hub's territories left out unless asked, itinerant places
 found by their stops, and the level of accompaniment as a filter (pages and API)."""
 
+import json
 import re
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
@@ -169,3 +173,55 @@ def test_the_level_follows_a_mediateurs_edit_of_the_services(demo):
     assert form.save(place)
     place.refresh_from_db()
     assert place.accompaniment_level == Place.Level.ON_BEHALF
+
+
+class AddressStub(BaseHTTPRequestHandler):
+    """A local stand-in of the national address API: one address in Chartres."""
+
+    asked: list[str] = []
+
+    def do_GET(self):
+        AddressStub.asked.append(self.path)
+        found = "Halles" in urllib.parse.unquote_plus(self.path)
+        body = {
+            "features": [
+                {"geometry": {"coordinates": [1.4875, 48.4447]}, "properties": {"score": 0.9}}
+            ]
+            if found
+            else []
+        }
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def address_api(settings):
+    server = HTTPServer(("127.0.0.1", 0), AddressStub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.HUB_GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search/"
+    AddressStub.asked = []
+    yield AddressStub.asked
+    server.shutdown()
+
+
+def test_with_an_address_api_an_address_is_searched_around_it(demo, client, address_api):
+    html = client.get("/lieux/").content.decode()
+    assert "Commune, code postal ou adresse" in html
+    assert "Par exemple : Chartres, 28000 ou 1 place des Halles, Chartres" in html
+    html = client.get("/lieux/", {"lieu": "1 place des Halles Chartres"}).content.decode()
+    found = names(html)
+    assert set(CHARTRES_PLACES) <= set(found)
+    assert "du plus proche au plus éloigné" in html and "· à 1,7 km" in html
+    assert "postcode=" not in address_api[-1]  # no empty filter the API would refuse
+    # A commune's name is still a commune, never sent to the address API.
+    asked = len(address_api)
+    assert sorted(names(client.get("/lieux/", {"lieu": "Chartres"}).content.decode())) == (
+        CHARTRES_PLACES
+    )
+    assert len(address_api) == asked

@@ -140,3 +140,34 @@ def test_directory_and_place_pages_have_no_accessibility_violation(page, served_
     page.locator("#results h3 a").first.click()
     expect(page.locator("#open-now")).to_be_visible()
     assert axe(page) == []
+
+
+def test_around_me_on_a_phone_brings_the_nearest_places_into_view(browser, served_directory):
+    context = browser.new_context(
+        locale="fr-FR",
+        viewport={"width": 375, "height": 812},
+        geolocation={"latitude": 48.4469, "longitude": 1.4890},  # Chartres' centre
+        permissions=["geolocation"],
+    )
+    phone = context.new_page()
+    phone.goto(served_directory + "/lieux/")
+    phone.get_by_role("button", name="Autour de moi").click()
+    heading = phone.locator("#resultats")
+    expect(heading).to_contain_text("du plus proche au plus éloigné")
+    expect(heading).to_be_focused()
+    box = phone.locator("#results h3").first.bounding_box()
+    assert 0 <= box["y"] < 812
+    assert phone.locator("#results h3 a").first.text_content() in CHARTRES_PLACES
+    context.close()
+
+
+def test_phone_pages_have_no_accessibility_violation(phone, served_directory, axe):
+    phone.goto(served_directory + "/lieux/?lieu=Bonneval&distance=2&ouvert_samedi=on#resultats")
+    expect(phone.locator("#no-result")).to_be_visible()
+    assert axe(phone) == []
+    phone.goto(served_directory + "/lieux/?lieu=Chartre#resultats")
+    expect(phone.locator("#suggestions")).to_be_visible()
+    assert axe(phone) == []
+    phone.goto(served_directory + "/")
+    expect(phone.locator("#directory-form")).to_be_visible()
+    assert axe(phone) == []
