@@ -33,7 +33,7 @@ CHECKED_PAGES = [
     ("Données personnelles", "/donnees-personnelles/"),
     ("Plan du site", "/plan-du-site/"),
     ("Documentation de l’API", "/api/docs/"),
-    ("Page « page introuvable »", "/page-introuvable/"),
+    ("Page « page introuvable »", NOT_FOUND := "/page-introuvable/"),
 ]
 # How the declaration writes the parts of an address that change from one object to another.
 PLACEHOLDERS = {
@@ -112,8 +112,9 @@ def personal_data(request):
 
 
 def sitemap(request):
-    """The main menu as the apps declare it (what this visitor may open), the account's pages
-    and the legal pages."""
+    """The main menu as the apps declare it (what this visitor may open), the other public
+    pages the declaration lists (the département's page for the default département), the
+    account's pages and the legal pages."""
     if request.user.is_authenticated:
         account = [("Mon espace", reverse("space"))]
     else:
@@ -122,17 +123,26 @@ def sitemap(request):
             ("Créer un compte médiateur", reverse("signup")),
             ("Mot de passe oublié", reverse("password_reset")),
         ]
+    legal = [
+        (f"Accessibilité : {accessibility_status()}", reverse("legal-accessibility")),
+        ("Mentions légales", reverse("legal-notice")),
+        ("Données personnelles", reverse("legal-personal-data")),
+        ("Plan du site", reverse("legal-sitemap")),
+    ]
+    menu = [(entry["label"], entry["url"]) for entry in visible_menu(request)]
+    listed = {url for _, url in [*menu, *account, *legal]} | {NOT_FOUND, reverse("login")}
+    others = []
+    for label, path in CHECKED_PAGES:
+        try:
+            url = path.format(departement=settings.HUB_DEFAULT_DEPARTEMENT)
+        except KeyError:  # a page of one object among many (a place, a commune)
+            continue
+        if url not in listed:
+            others.append((label, url))
     groups = [
-        ("Rubriques", [(entry["label"], entry["url"]) for entry in visible_menu(request)]),
+        ("Rubriques", menu),
+        ("Autres pages publiques", others),
         ("Votre compte", account),
-        (
-            "Informations",
-            [
-                (f"Accessibilité : {accessibility_status()}", reverse("legal-accessibility")),
-                ("Mentions légales", reverse("legal-notice")),
-                ("Données personnelles", reverse("legal-personal-data")),
-                ("Plan du site", reverse("legal-sitemap")),
-            ],
-        ),
+        ("Informations", legal),
     ]
     return render(request, "legal/sitemap.html", {"groups": groups})

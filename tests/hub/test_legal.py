@@ -141,6 +141,10 @@ def test_the_site_map_lists_the_menu_the_account_and_the_legal_pages():
     for label in ["Trouver de l’aide", "Couverture fibre", "Tableaux de bord", "Se connecter"]:
         assert label in anonymous
     assert "Mentions légales" in anonymous and "Mon espace" not in anonymous
+    # Public pages outside the menu, the default département's page among them.
+    links = Client().get("/plan-du-site/").content.decode()
+    assert 'href="/ecoles/communes/"' in links and 'href="/territoires/departement/28/"' in links
+    assert "/page-introuvable/" not in links
 
     get_user_model().objects.create_user("lea", "lea@example.org", "un-mot-de-passe-2026")
     client = Client()
