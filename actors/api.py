@@ -3,6 +3,7 @@ standard export; writes are not opened here (the API denies by default)."""
 
 import json
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -208,7 +209,8 @@ class PlaceViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         details = ("offers", Prefetch("stops", queryset=Stop.objects.select_related("commune")))
         if self.action != "list":
             return Place.objects.select_related("commune").prefetch_related(*details)
-        form = DirectoryForm(self.request.query_params, departement=Departement.objects.first())
+        departement = Departement.objects.filter(code=settings.HUB_DEFAULT_DEPARTEMENT).first()
+        form = DirectoryForm(self.request.query_params, departement=departement)
         if not form.is_valid():
             raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
         return search(form.cleaned_data).places.prefetch_related(*details)

@@ -42,6 +42,7 @@ class CartographyConfig(AppConfig):
         ("territory", "cartography.Departement"),
         ("territory", "cartography.EPCI"),
         ("territory", "cartography.Commune"),
+        ("territory", "cartography.PostalCode"),  # named in the commune layer
         ("coverage", "cartography.CoverageSnapshot"),
         ("coverage", "cartography.EligibilitySnapshot"),
         ("coverage", "cartography.Building"),
