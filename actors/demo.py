@@ -162,7 +162,9 @@ def load_demo_places():
         path = Path(folder) / "lieux-demo-28.csv"
         write_demo_file(path)
         report = import_places(path)
-    Place.objects.filter(sources__source=DEMO_SOURCE).update(is_demo=True)
+    for place in Place.objects.filter(sources__source=DEMO_SOURCE, is_demo=False):
+        place.is_demo = True
+        place.save(update_fields=["is_demo"])  # in the history, before any médiateur's edit
     bus = Place.objects.filter(sources__source=DEMO_SOURCE, itinerance__contains=["Itinérant"])
     for place in bus:
         for code, day in BUS_STOPS:
@@ -196,8 +198,11 @@ def load_demo_memberships() -> list[str]:
     if user is None or not places.exists():
         return []
     structure, _ = Structure.objects.get_or_create(name=DEMO_STRUCTURE, siret="")
-    former = set(places.exclude(structure=structure).values_list("structure", flat=True))
-    places.exclude(structure=structure).update(structure=structure)
+    former = set()
+    for place in places.exclude(structure=structure):
+        former.add(place.structure_id)
+        place.structure = structure
+        place.save(update_fields=["structure"])  # kept in the history, by "import"
     # The one-place structures the import made for them, now empty.
     Membership.objects.filter(user=user, structure__in=former).delete()
     Structure.objects.filter(pk__in=former, places__isnull=True, memberships__isnull=True).delete()

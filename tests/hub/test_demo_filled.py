@@ -2,6 +2,7 @@
 médiateur's listings, deployments and loans for DSDEN and ERUN, buildings on the coverage map."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -31,6 +32,63 @@ def test_the_demo_mediateur_keeps_the_listings_of_a_demo_structure(client):
     edits = re.findall(r'href="(/espace/lieux/\d+/modifier/)"', html)
     assert len(edits) >= 6
     assert "Horaires d’ouverture" in page(client, "mediateur-demo", edits[0])
+
+
+class FormValues(HTMLParser):
+    """What a browser would send for the page's form as it stands (inputs, checked boxes,
+    text areas, selected options)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self.textarea, self.select = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.values.append((a["name"], a.get("value") or ""))
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self.values.append((self.textarea, ""))
+        elif tag == "select":
+            self.select = a["name"]
+        elif tag == "option" and self.select and "selected" in a:
+            self.values.append((self.select, a.get("value") or ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.values[-1] = (self.textarea, self.values[-1][1] + data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
+def form_values(html: str) -> dict:
+    parser = FormValues()
+    parser.feed(html[html.index('<form method="post" novalidate>') :])
+    data = {}
+    for name, value in parser.values:
+        data.setdefault(name, []).append(
+            value.strip("\n") if name.endswith("description") else value
+        )
+    return data
+
+
+def test_the_demo_mediateur_s_history_shows_only_their_edit(client):
+    html = page(client, "mediateur-demo", "/espace/")
+    edit = re.findall(r'href="(/espace/lieux/\d+/modifier/)"', html)[0]
+    data = form_values(page(client, "mediateur-demo", edit))
+    data |= {"hours-Mo_1_start": "9", "hours-Mo_1_end": "12"}
+    assert client.post(edit, data).status_code == 302
+    history = page(client, "mediateur-demo", edit.replace("modifier", "historique"))
+    latest = history[history.index("<tbody>") : history.index("</tr>", history.index("<tbody>"))]
+    assert "mediateur-demo" in latest and "horaires d’ouverture" in latest
+    assert "lundi 9 h – 12 h" in latest
+    rows_by_mediateur = re.findall(r"<td>mediateur-demo</td>\s*<td>([^<]*)</td>", history)
+    assert rows_by_mediateur == ["horaires d’ouverture"]  # the demo's own steps are by "import"
 
 
 @pytest.mark.parametrize("username", ["dsden-demo", "erun-demo"])
