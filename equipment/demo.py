@@ -216,8 +216,39 @@ def load_demo_logistics() -> list[str]:
                 },
             )
             loans += created
+    loans += _demo_structure_loans()
     return [
         f"Déploiements et prêts de démonstration : {len(schools)} école(s) de "
         f"{circo.name if circo else first.name}, {deployments} déploiement(s) et {loans} prêt(s) "
         "ajoutés"
     ]
+
+
+def _demo_structure_loans() -> int:
+    """Tablets lent by `mediateur-demo`'s demo structure (see actors/demo.py), one overdue."""
+    from datetime import date
+
+    from actors.demo import DEMO_STRUCTURE
+    from actors.models import Structure
+
+    from .models import Loan, LoanPool
+
+    structure = Structure.objects.filter(name=DEMO_STRUCTURE).first()
+    if structure is None:
+        return 0
+    pool, _ = LoanPool.objects.get_or_create(
+        structure=structure,
+        name="Tablettes prêtées par les espaces numériques (démonstration)",
+        defaults={"kind": LoanPool.Kind.OTHER, "quantity": 8},
+    )
+    created = 0
+    for reference, started, due in [
+        ("DEMO-EPN-01", "2026-09-02", "2026-10-02"),
+        ("DEMO-EPN-02", "2026-10-20", "2027-01-20"),
+    ]:
+        created += Loan.objects.get_or_create(
+            pool=pool,
+            borrower_reference=reference,
+            defaults={"started_on": date.fromisoformat(started), "due_on": date.fromisoformat(due)},
+        )[1]
+    return created

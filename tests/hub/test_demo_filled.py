@@ -32,6 +32,8 @@ def test_the_demo_mediateur_keeps_the_listings_of_a_demo_structure(client):
     edits = re.findall(r'href="(/espace/lieux/\d+/modifier/)"', html)
     assert len(edits) >= 6
     assert "Horaires d’ouverture" in page(client, "mediateur-demo", edits[0])
+    loans = page(client, "mediateur-demo", "/ecoles/prets/")
+    assert "Tablettes prêtées par les espaces numériques (démonstration)" in loans
 
 
 class FormValues(HTMLParser):
