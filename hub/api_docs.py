@@ -51,6 +51,11 @@ class Operation:
     fields: list[Field]
     security: list[str] = field(default_factory=list)
 
+    @property
+    def breakable_path(self) -> str:
+        """The path, allowed to wrap after each "/" (a phone is narrower than some paths)."""
+        return mark_safe(escape(self.path).replace("/", "/<wbr>"))
+
 
 def _text(markdown: str) -> str:
     """The schema's descriptions (markdown-ish) as HTML: escaped, `code` kept as code."""
