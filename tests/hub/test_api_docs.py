@@ -18,6 +18,7 @@ def docs(client):
 
 
 def _text(html: str) -> str:
+    html = html.replace("<wbr>", "")  # where a long path may wrap
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
