@@ -108,3 +108,15 @@ def test_the_grid_fits_a_phone(page, site, width, axe):
     box = page.get_by_label("Lundi, fermeture de l’après-midi", exact=True).bounding_box()
     assert box["x"] + box["width"] <= width
     assert axe(page) == []
+
+
+def test_without_javascript_the_grid_saves_and_no_dead_button_shows(browser, site):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    open_editor(page, site)
+    expect(page.get_by_role("button", name="Copier sur les autres jours")).to_have_count(0)
+    page.get_by_label("Jeudi, ouverture du matin", exact=True).fill("9h30")
+    page.get_by_label("Jeudi, fermeture du matin", exact=True).fill("12")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("row", name="Jeudi 9 h 30 – 12 h")).to_be_visible()
+    context.close()
