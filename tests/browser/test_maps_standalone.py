@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from accounts import roles
 from accounts.services import grant
 from actors.models import Place
+from cartography.importers.postal_codes import DEMO_FILE, import_postal_codes
 from cartography.models import Commune
 from tests.browser import test_territory_page
 from tests.browser.helpers import wait_until_still
@@ -119,6 +120,20 @@ def test_directory_markers_and_clusters_by_keyboard(page, site):
     page.keyboard.press("Escape")
     expect(page.locator("#places-map .leaflet-popup")).to_have_count(0)
     expect(marker).to_be_focused()
+
+
+def test_the_home_popup_gives_postal_codes_never_the_insee_code_as_one(page, site):
+    import_postal_codes(DEMO_FILE)
+    cintray = Commune.objects.get(name="Cintray")  # INSEE 28100, postal code 28300
+    point = cintray.geometry.point_on_surface.transform(4326, clone=True)
+    page.goto(site + "/")
+    expect(page.locator("#map-status")).to_contain_text("communes affichées")
+    page.evaluate(f"window['leafletmapterritory-map'].setView([{point.y}, {point.x}], 12)")
+    wait_until_still(page)
+    test_territory_page.click_on(page, "territory-map", point.y, point.x)
+    popup = page.locator("#territory-map .leaflet-popup-content")
+    expect(popup.locator("strong")).to_have_text("Cintray (28300)")
+    expect(popup).not_to_contain_text(cintray.code)
 
 
 def test_the_zoom_buttons_look_like_buttons(page, site):
