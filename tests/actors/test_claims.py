@@ -124,6 +124,9 @@ def test_one_pending_claim_per_person_and_place(listings, client):
     response = claim(client, listings["lea"], listings["fablab"])
     assert PlaceClaim.objects.filter(place=listings["fablab"]).count() == 1
     assert "est en attente" in response.content.decode()
+    assert "Je suis la médiatrice du fablab." in response.content.decode()
+    space = client.get("/espace/").content.decode()
+    assert f'href="/lieux/{listings["fablab"].pk}/c-est-mon-lieu/">Voir ma demande' in space
 
 
 def test_who_sees_c_est_mon_lieu(listings, client):
