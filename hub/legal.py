@@ -107,8 +107,17 @@ def personal_data(request):
             "publisher": _publisher(),
             "session_days": settings.SESSION_COOKIE_AGE // 86400,
             "invitation_days": settings.HUB_INVITATION_DAYS,
+            "sign_in_log_days": settings.HUB_SIGN_IN_LOG_DAYS,
         },
     )
+
+
+def purge_sign_in_log() -> int:
+    """Erase the journal's sign-ins (django-axes' AccessLog) older than HUB_SIGN_IN_LOG_DAYS;
+    how many were erased."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return AxesProxyHandler.reset_logs(age_days=settings.HUB_SIGN_IN_LOG_DAYS)
 
 
 def sitemap(request):

@@ -331,3 +331,6 @@ HUB_DPO_CONTACT = env("HUB_DPO_CONTACT", default=HUB_CONTACT_EMAIL)
 HUB_ACCESSIBILITY_STATUS = env("HUB_ACCESSIBILITY_STATUS", default="partiellement conforme")
 # The date of that check, YYYY-MM-DD.
 HUB_ACCESSIBILITY_CHECKED_ON = env("HUB_ACCESSIBILITY_CHECKED_ON", default="2026-11-27")
+# Days the journal of successful sign-ins (address, browser) is kept: a daily task erases older
+# entries, as the personal-data page says.
+HUB_SIGN_IN_LOG_DAYS = env.int("HUB_SIGN_IN_LOG_DAYS", default=365)

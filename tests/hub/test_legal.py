@@ -2,6 +2,7 @@
 filled from the settings a deployment sets (publisher, host, contacts, accessibility state)."""
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -151,3 +152,22 @@ def test_the_site_map_lists_the_menu_the_account_and_the_legal_pages():
     client.login(username="lea", password="un-mot-de-passe-2026")
     signed_in = _text(client.get("/plan-du-site/"))
     assert "Mon espace" in signed_in and "Se connecter" not in signed_in
+
+
+def test_the_sign_in_journal_is_erased_after_the_days_the_page_states(client, settings):
+    from axes.models import AccessLog
+    from django.utils import timezone
+    from django_celery_beat.models import PeriodicTask
+
+    from hub.tasks import purge_sign_in_log
+
+    settings.HUB_SIGN_IN_LOG_DAYS = 30
+    assert "effacé automatiquement après 30 jours" in _text(client.get("/donnees-personnelles/"))
+    now = timezone.now()
+    for username, age in [("ancien", 31), ("recent", 29)]:
+        entry = AccessLog.objects.create(username=username, ip_address="192.0.2.1", user_agent="x")
+        AccessLog.objects.filter(pk=entry.pk).update(attempt_time=now - timedelta(days=age))
+    assert purge_sign_in_log() == 1
+    assert list(AccessLog.objects.values_list("username", flat=True)) == ["recent"]
+    # Run every day by Celery beat (the schedule an administrator may change).
+    assert PeriodicTask.objects.get(task="hub.purge_sign_in_log").interval.period == "days"
