@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from hub.collation import french_key
+
 from .models import CoverageLevel
 
 QUARTER = re.compile(r"T\s*([1-4])\s*[-/ ]?\s*(\d{4})|(\d{4})\s*[-/ ]?\s*T\s*([1-4])", re.I)
@@ -103,9 +105,21 @@ class CoverageFigures:
 
     @property
     def without_fibre(self) -> int | None:
+        """Premises not ready for fibre. A commune counting more premises ready than ARCEP's
+        estimate of its premises (a rate above 100 %) has none; a total adds its members'
+        figures, so it equals the sum of the rows it stands under (the difference of its own
+        sums would subtract those excesses)."""
+        if self.members:
+            values = [m.without_fibre for m in self.members if m.without_fibre is not None]
+            return sum(values) if values else None
         if self.premises is None or self.ftth_ready is None:
             return None
         return max(self.premises - self.ftth_ready, 0)
+
+    @property
+    def above_full(self) -> bool:
+        """A rate above 100 %: see `ABOVE_FULL_NOTE`."""
+        return self.rate is not None and self.rate > 1
 
 
 COMMUNE_FIGURES_SQL = """
@@ -179,9 +193,19 @@ def by_epci(communes: list[CoverageFigures]) -> list[CoverageFigures]:
         groups.setdefault(key, []).append(commune)
     return sorted(
         (total(siren, name, members) for (siren, name), members in groups.items()),
-        key=lambda t: t.name,
+        key=lambda t: french_key(t.name),
     )
 
+
+# ARCEP's explanation of a rate above 100 %, shown wherever such a rate is (map, reports,
+# territory pages, indicator definition).
+ABOVE_FULL_NOTE = (
+    "Un taux peut dépasser 100 % : les locaux raccordables sont comptés par les opérateurs, "
+    "immeuble par immeuble (fichiers d’immeubles), alors que le nombre de locaux est une "
+    "estimation de l’ARCEP à partir des données de l’INSEE (logements et établissements) ; "
+    "là où les fichiers d’immeubles comptent plus de locaux que cette estimation, le taux "
+    "dépasse 100 % (note méthodologique de l’observatoire de l’ARCEP)."
+)
 
 # Map classes of the fibre rate (ColorBrewer YlGnBu, colour-blind safe); shared by the web maps
 # (passed to the page as JSON) and the PDF report.

@@ -1,17 +1,24 @@
 """Pages of fibre coverage: the public map, and the préfecture's reports built by Celery."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.lookups import Unaccent
 from django.db import transaction
+from django.db.models import F, Func, Value
+from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.rules import require
+from hub.collation import french_key
 
 from .coverage import (
+    ABOVE_FULL_NOTE,
     BUILDING_COLOURS,
     NO_DATA_COLOUR,
     RATE_CLASSES,
@@ -21,7 +28,7 @@ from .coverage import (
     commune_figures,
     total,
 )
-from .models import EPCI, BuildingState, CoverageReport, Departement
+from .models import EPCI, BuildingState, Commune, CoverageReport, Departement
 from .reports import FORMATS, ReportScope, ScopeError
 from .rules import report_departements
 from .views import _selected_departement
@@ -54,6 +61,7 @@ def coverage_map(request):
         "quarter": quarter,
         "classes": RATE_CLASSES,
         "no_data_colour": NO_DATA_COLOUR,
+        "above_full_note": ABOVE_FULL_NOTE,
     }
     if departement and quarter:
         communes = commune_figures(codes, quarter)
@@ -69,6 +77,7 @@ def coverage_map(request):
             "buildingColours": BUILDING_COLOURS,
             "classes": RATE_CLASSES,
             "noDataColour": NO_DATA_COLOUR,
+            "aboveFullNote": ABOVE_FULL_NOTE,
             "hasTiles": bool(settings.LEAFLET_CONFIG["TILES"]),
         }
     return render(request, "cartography/coverage_map.html", context)
@@ -86,7 +95,9 @@ class ReportForm(forms.Form):
     communes = forms.CharField(
         label="Communes (si « une liste de communes »)",
         required=False,
-        help_text="codes INSEE séparés par des virgules, par ex. 28085, 28134",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="leurs noms, séparés par des virgules ou un par ligne, par ex. « Dreux, "
+        "Écrosnes, Fresnay-l’Évêque » ; accents et majuscules sans importance",
     )
     period = forms.ChoiceField(label="Trimestre")
     format = forms.ChoiceField(
@@ -121,10 +132,27 @@ class ReportForm(forms.Form):
         codes = list(departement.communes.values_list("code", flat=True)) if departement else None
         self.fields["period"].choices = [(str(q), str(q)) for q in available_quarters(codes)]
 
+    def clean_communes(self) -> list[str]:
+        """The INSEE codes of the communes named (a code typed is kept as is)."""
+        text = self.cleaned_data.get("communes") or ""
+        communes = Commune.objects.all()
+        if self.allowed is not None:
+            communes = communes.filter(departement__code__in=self.allowed)
+        codes, problems = [], []
+        for entry in filter(None, (e.strip() for e in re.split(r"[,;\n]", text))):
+            code, problem = commune_by_name(entry, communes)
+            if code:
+                codes.append(code)
+            else:
+                problems.append(problem)
+        if problems:
+            raise forms.ValidationError(problems)
+        return codes
+
     def clean(self):
         data = super().clean()
         territory = data.get("territory")
-        if not territory or not data.get("period"):
+        if not territory or not data.get("period") or territory in self.errors:
             return data
         if territory != "departement" and not data.get(territory):
             self.add_error(territory, "Renseignez ce champ pour ce choix de territoire.")
@@ -148,10 +176,60 @@ class ReportForm(forms.Form):
         """The communes of `codes` outside the user's départements."""
         if self.allowed is None:
             return []
-        from .models import Commune
-
         inside = Commune.objects.filter(code__in=codes, departement__code__in=self.allowed)
         return sorted(set(codes) - set(inside.values_list("code", flat=True)))
+
+
+CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
+IN_DEPARTEMENT = re.compile(r"^(.*?)\s*\((\d[\dAB]{1,2})\)$")
+
+
+def folded_name():
+    """A commune's name as `french_key` folds it (accents, case, hyphens, apostrophes), in SQL."""
+    return Func(Lower(Unaccent(F("name"))), Value("-'’"), Value("   "), function="translate")
+
+
+def commune_by_name(entry: str, communes) -> tuple[str, str]:
+    """(INSEE code, "") of the one commune among `communes` that `entry` names ("Écrosnes",
+    "ecrosnes", "Fresnay l'Eveque", "Dreux (28)" or an INSEE code), else ("", why not, in
+    French, with the names it might have meant)."""
+    if CODE.match(entry):
+        return entry.upper(), ""
+    name, departement = entry, None
+    if match := IN_DEPARTEMENT.match(entry):
+        name, departement = match[1], match[2].upper()
+        communes = communes.filter(departement__code=departement)
+    key = " ".join(french_key(name)[0].split())
+    found = list(
+        communes.annotate(folded=folded_name())
+        .filter(folded=key)
+        .select_related("departement")
+        .order_by("departement__code")[:6]
+    )
+    if len(found) == 1:
+        return found[0].code, ""
+    if found:
+        names = ", ".join(f"{c.name} ({c.departement.code})" for c in found)
+        return "", (
+            f"« {entry} » : plusieurs communes portent ce nom ({names}) ; "
+            "précisez le département entre parenthèses."
+        )
+    words = sorted(key.split(), key=len, reverse=True)
+    near = (
+        list(
+            communes.annotate(folded=folded_name())
+            .filter(folded__contains=words[0])
+            .select_related("departement")[:5]
+        )
+        if words
+        else []
+    )
+    hint = (
+        " Vouliez-vous dire : " + ", ".join(f"{c.name} ({c.departement.code})" for c in near) + " ?"
+        if near
+        else ""
+    )
+    return "", f"« {entry} » : aucune commune de ce nom dans votre périmètre.{hint}"
 
 
 @login_required

@@ -21,6 +21,7 @@ from hub.exports import french_csv, safe_row
 from hub.pdf import render_pdf
 
 from .coverage import (
+    ABOVE_FULL_NOTE,
     NO_DATA_COLOUR,
     RATE_CLASSES,
     CoverageFigures,
@@ -181,6 +182,7 @@ COLUMNS = [
     "évolution (points)",
     "locaux non raccordables",
     "catégorie ARCEP",
+    "remarque",
 ]
 
 
@@ -212,6 +214,7 @@ def _values(level: str, f: CoverageFigures) -> list:
         None if change is None else round(100 * change, 1),
         f.without_fibre,
         f.category if level == "commune" else None,
+        ABOVE_FULL_NOTE if f.above_full else "",
     ]
 
 
@@ -262,7 +265,7 @@ def write_xlsx(data: ReportData) -> bytes:
                 cell.number_format = "# ##0"
             for cell in row[6:9]:
                 cell.number_format = "0.0"
-        for column, width in enumerate([12, 11, 34, 34, 11, 13, 13, 13, 11, 13, 10], start=1):
+        for column, width in enumerate([12, 11, 34, 34, 11, 13, 13, 13, 11, 13, 10, 60], start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
         sheet.freeze_panes = "A6"
     out = io.BytesIO()
@@ -302,17 +305,27 @@ def write_geojson(data: ReportData) -> bytes:
 
 
 def territory_svg(data: ReportData, width: float = 170, height: float = 120) -> str:
-    """The territory's communes as SVG paths coloured by rate (Lambert-93 in mainland France)."""
+    """The territory's communes as SVG coloured by rate (Lambert-93 in mainland France).
+
+    Outlines are simplified to under 0.2 mm of the printed map, whatever the
+    territory's size, and the communes of one colour drawn as one path: WeasyPrint's time grows
+    with the elements and points it reads (a 900-commune département stays light)."""
     srid = 3857 if any(code.startswith("97") for code in data.scope.codes[:1]) else 2154
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH g AS (
-                SELECT code, ST_SimplifyPreserveTopology(ST_Transform(geometry, %s), 120) AS geom
-                FROM cartography_commune WHERE code = ANY(%s) AND geometry IS NOT NULL)
-            SELECT code, ST_AsSVG(geom, 1, 0), (SELECT ST_Extent(geom)::text FROM g) FROM g
+                SELECT code, ST_Transform(geometry, %s) AS geom
+                FROM cartography_commune WHERE code = ANY(%s) AND geometry IS NOT NULL),
+            box AS (SELECT ST_Extent(geom) AS b FROM g)
+            SELECT code,
+                   ST_AsSVG(ST_SimplifyPreserveTopology(
+                       geom, greatest(ST_XMax(b) - ST_XMin(b), ST_YMax(b) - ST_YMin(b)) / %s),
+                       1, 0),
+                   b::text
+            FROM g, box
             """,
-            [srid, data.scope.codes],
+            [srid, data.scope.codes, MAP_RESOLUTION],
         )
         rows = cursor.fetchall()
     if not rows:
@@ -321,29 +334,42 @@ def territory_svg(data: ReportData, width: float = 170, height: float = 120) -> 
         float(v) for v in rows[0][2].removeprefix("BOX(").rstrip(")").replace(",", " ").split()
     )
     rates = {c.code: c.rate for c in data.communes}
-    paths = "".join(
-        f'<path d="{svg}" fill="{rate_colour(rates.get(code))}"/>' for code, svg, _ in rows
-    )
+    by_colour: dict[str, list[str]] = {}
+    for code, svg, _ in rows:
+        by_colour.setdefault(rate_colour(rates.get(code)), []).append(svg)
+    paths = "".join(f'<path d="{" ".join(d)}" fill="{colour}"/>' for colour, d in by_colour.items())
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}mm" height="{height}mm" '
         f'viewBox="{xmin} {-ymax} {xmax - xmin} {ymax - ymin}" preserveAspectRatio="xMidYMid meet"'
-        f' role="img"><g stroke="#ffffff" stroke-width="{(xmax - xmin) / 800:.0f}">{paths}</g></svg>'
+        f' role="img" aria-label="Carte des communes colorées par taux de locaux raccordables">'
+        f'<g stroke="#ffffff" stroke-width="{(xmax - xmin) / 800:.0f}" fill-rule="evenodd">'
+        f"{paths}</g></svg>"
     )
 
 
-def write_pdf(data: ReportData) -> bytes:
-    html = render_to_string(
+# Outlines simplified to the territory’s largest side / MAP_RESOLUTION (under 0.2 mm printed).
+MAP_RESOLUTION = 1000
+
+
+def pdf_html(data: ReportData) -> str:
+    """The report as the HTML WeasyPrint draws (its tables are what the PDF shows)."""
+    return render_to_string(
         "cartography/coverage_report_pdf.html",
         {
             "data": data,
             "map_svg": territory_svg(data),
+            "above_full": [c.name for c in data.communes if c.above_full],
+            "above_full_note": ABOVE_FULL_NOTE,
             "classes": RATE_CLASSES,
             "no_data_colour": NO_DATA_COLOUR,
             "font_regular": finders.find("dsfr/dist/fonts/Marianne-Regular.woff2"),
             "font_bold": finders.find("dsfr/dist/fonts/Marianne-Bold.woff2"),
         },
     )
-    return render_pdf(html)
+
+
+def write_pdf(data: ReportData) -> bytes:
+    return render_pdf(pdf_html(data))
 
 
 WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "pdf": write_pdf, "geojson": write_geojson}

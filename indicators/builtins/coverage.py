@@ -1,6 +1,6 @@
 """Fibre: the share of premises ready for fibre, per quarter, from ARCEP's figures."""
 
-from cartography.coverage import available_quarters, commune_figures
+from cartography.coverage import ABOVE_FULL_NOTE, available_quarters, commune_figures
 from cartography.models import Commune
 
 from ..models import Aggregation
@@ -36,7 +36,10 @@ def fibre_share(context):
 FIBRE_SHARE = IndicatorDefinition(
     code="part-locaux-raccordables-fibre",
     name="Part des locaux raccordables à la fibre",
-    definition="Part des locaux (logements et locaux professionnels) raccordables à la fibre (FttH).",
+    definition=(
+        "Part des locaux (logements et locaux professionnels) raccordables à la fibre (FttH). "
+        + ABOVE_FULL_NOTE
+    ),
     method=(
         "Locaux raccordables publiés par l’ARCEP pour le trimestre (édition la plus récente), "
         "divisés par les locaux de l’édition la plus proche, × 100. Pour un EPCI, un département "

@@ -48,6 +48,7 @@
     }
     line(box, numbers.format(props.ftth_ready) + " locaux raccordables à la fibre sur " +
       numbers.format(props.premises) + " (" + (props.rate === null ? "–" : percent.format(props.rate)) + ")");
+    if (props.rate !== null && props.rate > 1) line(box, config.aboveFullNote);
     if (props.previous_rate !== null) line(box, "Trimestre précédent : " + percent.format(props.previous_rate));
     const eligibility = props.eligibility;
     if (eligibility && eligibility.premises) {

@@ -195,7 +195,7 @@ def test_a_bad_report_request_is_shown_next_to_the_field_with_what_was_typed(
     html = response.content.decode()
     assert response.status_code == 200
     assert "commune inconnue : « 99999 »" in html
-    assert 'value="28085, 99999"' in html
+    assert "28085, 99999</textarea>" in html  # what was typed, kept
     assert 'aria-invalid="true"' in html
     assert not CoverageReport.objects.exists()
 
