@@ -2,7 +2,8 @@
 
 Each kind of data (a "topic": the territory's outlines, fibre coverage…) has a version, a row
 of `DataVersion` rewritten in the same transaction as the change: when an import writes
-something (`import_finished`, an import run as a job, the demo loader) and when a model an app
+something (`import_finished`, an import run as a job, the demo loader), at each `migrate` (a
+deployment may draw layers differently) and when a model an app
 declares under the topic is saved or deleted. Apps declare
 `hub_data_topics = [("territory", "cartography.Commune"), …]` in their `AppConfig`.
 
@@ -11,15 +12,17 @@ declares under the topic is saved or deleted. Apps declare
 the cache so the next person asking for the same layer gets it without building it again.
 """
 
+import gzip
 import hashlib
 import uuid
 from functools import wraps
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db import connections
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from .management.importing import import_finished
 from .registry import collect
@@ -45,12 +48,14 @@ def data_version(*topics: str) -> str:
     return "-".join(versions[name] for name in names)
 
 
-def bump(*topics: str) -> None:
+def bump(*topics: str, using: str = "default") -> None:
     """Give `topics` (every topic, without argument) a new version."""
     from .models import DataVersion
 
     for name in topics or (EVERYTHING,):
-        DataVersion.objects.update_or_create(topic=name, defaults={"version": uuid.uuid4().hex})
+        DataVersion.objects.using(using).update_or_create(
+            topic=name, defaults={"version": uuid.uuid4().hex}
+        )
 
 
 def layer_cache(*topics: str, shared: bool = True):
@@ -67,10 +72,10 @@ def layer_cache(*topics: str, shared: bool = True):
             parts = [data_version(*topics), request.get_full_path(), scope]
             parts.append(request.META.get("HTTP_ACCEPT", ""))
             digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-            etag = f'"{digest}"'
+            etag = f'W/"{digest}"'  # weak: the same for the gzipped and the plain answer
             response = get_conditional_response(request, etag=etag)
-            if response is None and shared and (kept := cache.get(BODY_KEY.format(etag))):
-                response = HttpResponse(kept[0], content_type=kept[1])
+            if response is None and shared and (kept := cache.get(BODY_KEY.format(digest))):
+                response = _kept_answer(request, *kept)
             if response is None:
                 response = view(request, *args, **kwargs)
                 if hasattr(response, "render") and not response.is_rendered:
@@ -78,8 +83,13 @@ def layer_cache(*topics: str, shared: bool = True):
                 if response.status_code != 200:
                     return response
                 if shared and len(response.content) <= BODY_MAX_BYTES:
-                    body = (response.content, response["Content-Type"])
-                    cache.set(BODY_KEY.format(etag), body, BODY_SECONDS)
+                    # Kept compressed too: the next ones get it without gzipping it again.
+                    body = (
+                        response.content,
+                        response["Content-Type"],
+                        gzip.compress(response.content, 6),
+                    )
+                    cache.set(BODY_KEY.format(digest), body, BODY_SECONDS)
             response["ETag"] = etag
             # Kept by the browser, asked again each time: the answer is 304 until the data change.
             patch_cache_control(response, max_age=0, must_revalidate=True)
@@ -89,6 +99,17 @@ def layer_cache(*topics: str, shared: bool = True):
         return wrapped
 
     return decorator
+
+
+def _kept_answer(request, content: bytes, content_type: str, gzipped: bytes) -> HttpResponse:
+    """A kept layer, gzipped when the browser accepts it (public data: no secret to guess)."""
+    if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        response = HttpResponse(gzipped, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 def _bump_for(topic: str):
@@ -108,6 +129,14 @@ def _import_finished(sender, **kwargs):
     bump()
 
 
+def _migrated(sender, using="default", **kwargs):
+    """Every deployment migrates: a new version of the code may draw layers differently."""
+    from .models import DataVersion
+
+    if DataVersion._meta.db_table in connections[using].introspection.table_names():
+        bump(using=using)
+
+
 _receivers = []  # signals hold their receivers weakly
 
 
@@ -122,4 +151,7 @@ def connect() -> None:
         for signal in (post_save, post_delete):
             signal.connect(receiver, sender=model, dispatch_uid=f"caching-{topic}-{label}-{signal}")
     post_save.connect(_import_job_done, sender=Job, dispatch_uid="caching-job")
+    post_migrate.connect(
+        _migrated, sender=apps.get_app_config("hub"), dispatch_uid="caching-migrate"
+    )
     import_finished.connect(_import_finished, dispatch_uid="caching-import")

@@ -68,7 +68,9 @@ def test_a_dsden_agent_picks_an_indicator_and_clicks_a_commune_to_its_page(brows
     row = page.locator('#dashboard-table tr[data-code="28085"]')
     expect(row).to_contain_text("Chartres")
     expect(row).to_contain_text("0,0")
-    # The DSFR bar chart is drawn (a canvas inside the web component), without an error.
+    # The DSFR bar chart is drawn (a canvas inside the web component), without an error, once
+    # scrolled to (it is loaded then).
+    page.locator("#bar-title").scroll_into_view_if_needed()
     expect(page.locator("bar-chart canvas")).to_have_count(1)
     assert errors == []
     assert axe(page) == []
@@ -120,6 +122,7 @@ def test_the_public_sees_the_time_series_drawn_by_the_dsfr_line_chart(page, site
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{site}/tableaux-de-bord/public/?indicateur={fibre.code}")
+    page.locator("#series-title").scroll_into_view_if_needed()  # the chart loads when seen
     expect(page.locator("line-chart canvas")).to_have_count(1)
     expect(page.get_by_role("table", name=re.compile("Données du graphique"))).to_contain_text(
         "25,4"
