@@ -143,7 +143,7 @@ def check_row(raw: dict[str, str]) -> CheckedRow:
     row = CheckedRow()
     for name in FIELDS:
         # A file the hub exported carries quotes that neutralise formulas (hub/exports.py).
-        value = decode_entities(unneutralised((raw.get(name) or "").strip()))
+        value = unneutralised((raw.get(name) or "").strip())
         if not value:
             if name in REQUIRED:
                 row.problems.append((name, "champ obligatoire vide"))

@@ -123,6 +123,15 @@ def read_places_file(path: Path, report: ImportReport | None = None) -> ReadFile
         ]
         columns = set(rows[0][1]) if rows else set()
     version = "0.1" if columns & legacy.LEGACY_ONLY_COLUMNS else "1.0.2"
+    # HTML entities left by the tool that wrote the file ("Caf&eacute; &amp; co"), decoded once
+    # here, before anything splits values (v0.1 splits on ";", which "&#39;" holds) or checks them.
+    rows = [
+        (
+            line,
+            {k: standard.decode_entities(v) if isinstance(v, str) else v for k, v in row.items()},
+        )
+        for line, row in rows
+    ]
     return ReadFile(version, rows)
 
 

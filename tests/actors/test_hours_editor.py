@@ -143,3 +143,16 @@ def test_html_entities_are_decoded_once_on_import(territory_28, tmp_path, places
     place = Place.objects.get()
     assert place.name == "Café & numérique"
     assert place.summary == "L'atelier &amp; ses amis & co &copy"  # once, and only entities
+
+
+def test_legacy_values_written_with_entities_are_mapped(territory_28, tmp_path, places_v01):
+    text = places_v01.read_text(encoding="utf-8").replace(
+        "S’équiper en matériel informatique", "S&#39;&eacute;quiper en mat&eacute;riel informatique"
+    )
+    path = tmp_path / "lieux-v0.1-entites.csv"
+    path.write_text(text.replace("Point numérique", "Point num&eacute;rique &amp; CCAS"), "utf-8")
+    report = import_places(path)
+    assert not report.rejections and not report.warnings, report.warnings
+    place = Place.objects.get(name="Point numérique & CCAS")
+    services = {offer.service for offer in place.offers.all()}
+    assert "Acquisition de matériel informatique à prix solidaire" in services
