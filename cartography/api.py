@@ -151,7 +151,8 @@ class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Commune.objects.select_related("departement", "epci")
-            .defer("geometry")
+            # outlines come simplified, as text; the département's and EPCI's not at all
+            .defer("geometry", "departement__geometry", "epci__geometry")
             .annotate(outline_json=outline_at_zoom(self.request, "geometry"))
             .annotate(codes_postaux=postal_codes())
             .order_by("code")
