@@ -193,7 +193,7 @@ def load_demo_logistics() -> list[str]:
                 "status": status,
                 "delivered_on": delivered and day(delivered),
                 "installed_on": installed and day(installed),
-                "note": "Déploiement de démonstration (données fictives)",
+                "note": "Démonstration (fictif)",
             },
         )
         deployments += created
