@@ -52,8 +52,13 @@ def place_row(place: Place) -> dict:
 
 
 def rows(queryset=None) -> Iterator[dict[str, str]]:
+    seen = set()
     for place in export_queryset(queryset):
         values = place_row(place)
+        # Two sources may use the same id ("1", "lieu-1"): the schema wants ids unique.
+        if values["id"] in seen:
+            values["id"] = f"{values['id']}-hub-{place.pk}"
+        seen.add(values["id"])
         yield {name: standard.to_text(name, values.get(name)) for name in standard.FIELDS}
 
 

@@ -58,6 +58,21 @@ def test_the_demo_export_with_places_edited_in_the_space_is_valid(
     # Files of both versions of the standard, with their tolerated defects, beside the demo.
     assert not import_places(places_v1).rejections
     assert not import_places(places_v01).rejections
+    # Another source using an id the first file uses, for another place.
+    with places_v1.open(encoding="utf-8") as stream:
+        reader = csv.DictReader(stream)
+        columns, row = reader.fieldnames, next(reader)
+    other = tmp_path / "autre-source.csv"
+    with other.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=columns)
+        writer.writeheader()
+        writer.writerow(
+            row
+            | {"nom": "Maison France Services de Dreux", "source": "Autre source"}
+            | {"latitude": "48.737", "longitude": "1.366", "pivot": "00000000000000"}
+            | {"code_insee": "28134", "commune": "Dreux", "code_postal": "28100"}
+        )
+    assert import_places(other).counts["Lieux"].created == 1
     response = client.post(
         f"/espace/lieux/{member.pk}/modifier/",
         {
@@ -87,7 +102,12 @@ def test_the_demo_export_with_places_edited_in_the_space_is_valid(
     export = client.get("/api/places/export.csv").content.decode()
     assert "+33237470000" in export and "+33237210000" in export
     assert "02 37 47 00 00" not in export
-    assert len(list(csv.DictReader(io.StringIO(export)))) == Place.objects.count() >= 25
+    exported = list(csv.DictReader(io.StringIO(export)))
+    assert len(exported) == Place.objects.count() >= 25
+    assert [r["source"] for r in exported if r["id"].startswith(row["id"])] == [
+        row["source"],
+        "Autre source",
+    ]
     assert frictionless_errors(export, tmp_path) == []
 
 
