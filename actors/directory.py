@@ -67,6 +67,8 @@ class DirectoryForm(forms.Form):
     ouvert_maintenant = forms.BooleanField(label="Ouvert maintenant", required=False)
     ouvert_samedi = forms.BooleanField(label="Ouvert le samedi", required=False)
     lieu = forms.CharField(label="Commune ou code postal", required=False, max_length=200)
+    # A commune by its INSEE code, for links from other pages (never asked of the public).
+    insee = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
     epci = forms.ChoiceField(label="Intercommunalité (EPCI)", required=False)
     distance = forms.ChoiceField(
         label="Distance", choices=[("", "Dans la commune")] + DISTANCES, required=False
@@ -125,17 +127,18 @@ class DirectoryForm(forms.Form):
         data["lookup"] = None
         if data.get("lat") is not None:
             data["point"] = Point(data["lon"], data["lat"], srid=4326)
-        elif data.get("lieu"):
-            lookup = communes_search.find(
-                data["lieu"],
-                departement=self.departement.code if self.departement else None,
-                geocode=geocoder(),
-            )
+        elif data.get("lieu") or data.get("insee"):
+            if data.get("lieu"):
+                lookup = communes_search.find(
+                    data["lieu"],
+                    departement=self.departement.code if self.departement else None,
+                    geocode=geocoder(),
+                )
+            else:
+                lookup = communes_search.by_insee_code(data["insee"])
             data["lookup"] = lookup
             if not lookup.found:
-                self.add_error(
-                    "lieu", f"Aucune commune ni adresse trouvée pour « {data['lieu']} »."
-                )
+                self.add_error("lieu", f"Aucune commune ni adresse trouvée pour « {lookup.text} ».")
             else:
                 data["communes"] = lookup.communes
                 data["commune"] = lookup.commune

@@ -48,6 +48,11 @@ def directory(request):
     ]
     if not valid:
         return render(request, "actors/directory.html", context)
+    if lookup and lookup.kind == "insee_code" and not data.get("lieu"):
+        # Reached by a link naming the commune by its INSEE code: the field shows its name,
+        # so that searching again keeps it (the code itself is not sent again).
+        form.data = form.data.copy()
+        form.data["lieu"] = lookup.label
     result = search(data)
     places = result.places.prefetch_related(
         Prefetch("offers", queryset=Offer.objects.order_by("position"))

@@ -164,11 +164,26 @@ def _settle(lookup: Lookup, found: list[Commune], departement, kind: str) -> Loo
     return lookup
 
 
+def by_insee_code(code: str, communes=None) -> Lookup:
+    """The commune of an INSEE code (current or old), for links between pages (a territory
+    page's "places of help here"), where a postal code must not be read instead."""
+    communes = with_postal_codes(communes if communes is not None else Commune.objects.all())
+    lookup = Lookup(code.strip())
+    found = _insee(communes, code.strip().upper())
+    if found is not None:
+        lookup.communes, lookup.kind = [found], "insee_code"
+    return lookup
+
+
+def _insee(communes, code: str) -> Commune | None:
+    current = CommuneResolver.from_database().current_code(code)
+    return communes.filter(code=current).first() if current else None
+
+
 def _by_code(lookup: Lookup, communes, code: str) -> Lookup:
     """A postal code first (what people know), else an INSEE code, current or old."""
     served = list(communes.filter(postal_codes__code=code).distinct().order_by("name"))
-    current = CommuneResolver.from_database().current_code(code)
-    by_insee = communes.filter(code=current).first() if current else None
+    by_insee = _insee(communes, code)
     if served:
         lookup.communes, lookup.kind = served, "postal_code"
         if by_insee is not None and by_insee not in served:

@@ -334,13 +334,14 @@ LISTED = 15
 
 
 def directory_links(territory: Territory) -> dict[str, str]:
-    """The directory (/lieux/) pre-filtered on the territory (its `lieu` and `epci` fields)."""
+    """The directory (/lieux/) pre-filtered on the territory (its `insee` and `epci` fields:
+    an INSEE code given as `lieu` would be read as a postal code, 28100 being Dreux's)."""
     from django.urls import reverse
     from django.utils.http import urlencode
 
     base = reverse("directory")
     if territory.level == Level.COMMUNE:
-        query = {"lieu": territory.code}
+        query = {"insee": territory.code}
     elif territory.level == Level.EPCI:
         query = {"epci": territory.code}
     else:

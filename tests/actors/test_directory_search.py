@@ -225,3 +225,13 @@ def test_with_an_address_api_an_address_is_searched_around_it(demo, client, addr
         CHARTRES_PLACES
     )
     assert len(address_api) == asked
+
+
+def test_a_link_naming_a_commune_by_its_insee_code_is_never_read_as_a_postal_code(demo, client):
+    # 28100: Cintray's INSEE code, Dreux's postal code. A territory page's link names Cintray.
+    cintray = client.get("/lieux/", {"insee": "28100"}).content.decode()
+    assert "Aucun lieu ne correspond" in cintray and "dans la commune Cintray (28300)" in cintray
+    assert 'value="Cintray (28300)"' in cintray  # searching again keeps the commune
+    typed = client.get("/lieux/", {"lieu": "28100"}).content.decode()
+    assert "3 lieux pour 28100 (Dreux)" in typed
+    assert "Vouliez-vous dire :" in typed and "Cintray (28300)</a>" in typed

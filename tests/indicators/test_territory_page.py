@@ -60,7 +60,7 @@ def test_the_page_of_a_commune_shows_its_population_fibre_places_and_fragility(c
     assert "123,4 indice" in page
     # Compared with its EPCI (10 100 inhabitants, 2 500 of 4 050 premises) and département.
     assert "61,7 %" in page
-    assert 'href="/lieux/?lieu=28002"' in page
+    assert 'href="/lieux/?insee=28002"' in page
     assert "Source : ARCEP" in page and "Millésime : ARCEP" in page
 
 
@@ -159,7 +159,7 @@ def test_the_home_search_and_the_directory_lead_to_the_commune_page(client, town
     link = f'href="{PAGE}"'
     assert link in text(client.get("/", {"q": "Bourg"}))  # the commune found by the search
     assert link in text(client.get("/", {"q": "o"}))  # a list of results: each links to its page
-    assert link in text(client.get("/lieux/", {"lieu": "28002"}))
+    assert link in text(client.get("/lieux/", {"insee": "28002"}))
     place = Place.objects.get(commune=town)
     assert link in text(client.get(f"/lieux/{place.pk}/"))
 
