@@ -138,7 +138,8 @@ def postal_codes() -> ArraySubquery:
     "municipale et leur EPCI, en GeoJSON. Filtres : `departement`, `epci`, `q` (nom ou code "
     "INSEE) ; `zoom` simplifie les contours à la précision de la carte.",
 )
-@method_decorator(layer_cache("territory"), name="dispatch")
+@method_decorator(layer_cache("territory"), name="list")
+@method_decorator(layer_cache("territory"), name="retrieve")
 class CommuneViewSet(viewsets.ReadOnlyModelViewSet):
     """Current communes (COG) with their municipal population and EPCI."""
 
@@ -191,7 +192,8 @@ class EPCISerializer(GeoFeatureModelSerializer):
     description="Les intercommunalités (EPCI) en GeoJSON ; avec `departement`, seules leurs "
     "communes de ce département sont comptées et dessinées.",
 )
-@method_decorator(layer_cache("territory"), name="dispatch")
+@method_decorator(layer_cache("territory"), name="list")
+@method_decorator(layer_cache("territory"), name="retrieve")
 class EPCIViewSet(viewsets.ReadOnlyModelViewSet):
     """EPCI; with `departement`, only their members in that département are counted and drawn."""
 

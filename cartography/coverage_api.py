@@ -127,7 +127,7 @@ GEOMETRY_SQL = {
 }
 
 
-@method_decorator(layer_cache("coverage", "territory"), name="dispatch")
+@method_decorator(layer_cache("coverage", "territory"), name="get")
 class CoverageView(APIView):
     """Fibre coverage for a quarter: premises, premises ready for fibre (FttH), rate, the
     previous quarter's rate and ARCEP's category, per commune, EPCI or département. Figures of
@@ -227,7 +227,7 @@ BUILDINGS_SQL = """
 """
 
 
-@method_decorator(layer_cache("coverage"), name="dispatch")
+@method_decorator(layer_cache("coverage"), name="get")
 class BuildingsView(APIView):
     """Buildings of the per-building files inside a box, with their state of fibre deployment
     (GeoJSON, at most 5 000: zoom in for more)."""

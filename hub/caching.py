@@ -15,7 +15,7 @@ the cache so the next person asking for the same layer gets it without building 
 import gzip
 import hashlib
 import uuid
-from functools import wraps
+from functools import partial, wraps
 
 from django.apps import apps
 from django.core.cache import cache
@@ -61,7 +61,8 @@ def bump(*topics: str, using: str = "default") -> None:
 def layer_cache(*topics: str, shared: bool = True):
     """Decorate a view answering GET with a layer drawn from `topics`' data. `shared`: the
     answer is the same for everyone (public data); otherwise the ETag also names the user and
-    nothing is kept on the server."""
+    nothing is kept on the server. On a DRF view, decorate its handlers (`list`, `retrieve`,
+    `get`): they run after its permissions and throttles."""
 
     def decorator(view):
         @wraps(view)
@@ -78,18 +79,14 @@ def layer_cache(*topics: str, shared: bool = True):
                 response = _kept_answer(request, *kept)
             if response is None:
                 response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
                 if response.status_code != 200:
                     return response
-                if shared and len(response.content) <= BODY_MAX_BYTES:
-                    # Kept compressed too: the next ones get it without gzipping it again.
-                    body = (
-                        response.content,
-                        response["Content-Type"],
-                        gzip.compress(response.content, 6),
-                    )
-                    cache.set(BODY_KEY.format(digest), body, BODY_SECONDS)
+                if shared:
+                    keep = partial(_keep, BODY_KEY.format(digest))
+                    if getattr(response, "is_rendered", True):
+                        keep(response)
+                    else:  # a DRF or template response, rendered on its way out
+                        response.add_post_render_callback(keep)
             response["ETag"] = etag
             # Kept by the browser, asked again each time: the answer is 304 until the data change.
             patch_cache_control(response, max_age=0, must_revalidate=True)
@@ -99,6 +96,13 @@ def layer_cache(*topics: str, shared: bool = True):
         return wrapped
 
     return decorator
+
+
+def _keep(key: str, response) -> None:
+    """Keep a layer's body, compressed too: the next ones get it without gzipping it again."""
+    if len(response.content) <= BODY_MAX_BYTES:
+        body = (response.content, response["Content-Type"], gzip.compress(response.content, 6))
+        cache.set(key, body, BODY_SECONDS)
 
 
 def _kept_answer(request, content: bytes, content_type: str, gzipped: bytes) -> HttpResponse:
