@@ -52,7 +52,6 @@ def home(request):
         "lookup": lookup,
         "results": [(c, commune_label(c)) for c in results[:MAX_RESULTS]],
         "selected": selected,
-        "selected_label": commune_label(selected) if selected else "",
         "communes": [(c, commune_label(c)) for c in listed],
         "figures": {
             "communes": len(listed),

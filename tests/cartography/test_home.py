@@ -39,6 +39,7 @@ def test_a_postal_code_finds_its_commune(territory_28, client):
     html = client.get("/", {"q": "28000"}).content.decode()
     assert 'id="selected-commune"' in html and "Chartres" in html
     assert "<dt>Code postal</dt><dd>28000</dd>" in html
+    assert 'href="/lieux/?insee=28085#resultats">Lieux d’aide à Chartres</a>' in html
 
 
 def test_searching_a_commune_shows_it(territory_28, client):
