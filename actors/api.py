@@ -186,17 +186,18 @@ class PlaceFeaturePagination(GeoJsonPagination):
 
 @extend_schema(
     description="Les lieux d’aide au numérique. Filtres : ceux de l’annuaire public (`besoin`, "
-    "`public`, `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu`, `distance`, "
-    "`lat`/`lon`, `epci`, `niveau` (niveau d’accompagnement, de 1 à 3), `q`, `hors_territoire`) "
-    "et `bbox` (ouest,sud,est,nord) ; un lieu itinérant est aussi trouvé par ses étapes. "
+    "`public`, `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu` (commune, code "
+    "postal ou adresse), `insee` (une commune par son code INSEE), `distance`, `lat`/`lon`, "
+    "`epci`, `niveau` (niveau d’accompagnement, de 1 à 3), `q`, `hors_territoire`) et `bbox` "
+    "(ouest,sud,est,nord) ; un lieu itinérant est aussi trouvé par ses étapes. "
     "`?format=geojson` pour une FeatureCollection (les étapes des lieux itinérants y sont des "
     "objets portant `place` et `stop`). Les membres de la structure d’un lieu peuvent le "
     "modifier (PATCH), connectés par la session du site ou par un jeton."
 )
 class PlaceViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Places of digital inclusion. Filters: those of the public directory (`besoin`, `public`,
-    `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu`, `distance`, `lat`/`lon`,
-    `epci`, `niveau` (level of accompaniment, 1 to 3), `q`, `hors_territoire`) and `bbox`
+    `frais`, `modalite`, `programme`, `ouvert_maintenant`, `lieu`, `insee`, `distance`,
+    `lat`/`lon`, `epci`, `niveau` (level of accompaniment, 1 to 3), `q`, `hors_territoire`) and `bbox`
     (west,south,east,north); an itinerant place is found by its stops too. `?format=geojson`
     for a FeatureCollection (the stops of itinerant places as features with `place` and `stop`).
     Members of a place's structure may PATCH it (session or token authentication)."""
