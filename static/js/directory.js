@@ -6,6 +6,13 @@
   const form = document.getElementById("directory-form");
   const aroundMe = document.getElementById("around-me");
   const aroundStatus = document.getElementById("around-me-status");
+  // On a phone, once a search has found its results, the criteria fold to one line so that
+  // the results come first ("Critères de recherche" unfolds them).
+  const criteria = document.getElementById("search-criteria");
+  if (criteria && document.getElementById("resultats") && window.location.search &&
+      window.matchMedia("(max-width: 47.99em)").matches) {
+    criteria.open = false;
+  }
   // After a search (the form's action ends in #resultats) focus lands on the results' heading,
   // or on the field in error: the next Tab reaches the first result, not the header.
   if (window.location.hash === "#resultats") {

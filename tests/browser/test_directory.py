@@ -62,6 +62,16 @@ def test_on_a_phone_a_postal_code_or_a_typo_finds_chartres_and_focus_is_on_the_r
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375 + 5
 
 
+def test_on_a_phone_a_link_to_a_search_shows_results_first(phone, served_directory):
+    phone.goto(served_directory + "/lieux/?lieu=28000")  # a shared link, without #resultats
+    first = phone.locator("#results h3").first
+    expect(first).to_be_visible()
+    assert first.bounding_box()["y"] < 812  # in the first screen: the criteria are folded
+    expect(phone.get_by_label("Commune ou code postal")).to_be_hidden()
+    phone.get_by_text("Critères de recherche : 28000 (Chartres)").click()
+    expect(phone.get_by_label("Commune ou code postal")).to_have_value("28000")
+
+
 def test_on_a_phone_an_empty_search_says_why_and_widens_in_one_click(phone, served_directory):
     phone.goto(served_directory + "/lieux/")
     phone.get_by_label("Besoin").select_option("Loisirs et créations numériques")
