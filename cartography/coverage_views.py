@@ -5,18 +5,15 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.postgres.lookups import Unaccent
 from django.db import transaction
-from django.db.models import F, Func, Value
-from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.rules import require
-from hub.collation import french_key
 
+from . import search
 from .coverage import (
     ABOVE_FULL_NOTE,
     BUILDING_COLOURS,
@@ -184,51 +181,26 @@ CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$", re.IGNORECASE)
 IN_DEPARTEMENT = re.compile(r"^(.*?)\s*\((\d[\dAB]{1,2})\)$")
 
 
-def folded_name():
-    """A commune's name as `french_key` folds it (accents, case, hyphens, apostrophes), in SQL."""
-    return Func(Lower(Unaccent(F("name"))), Value("-'’"), Value("   "), function="translate")
-
-
 def commune_by_name(entry: str, communes) -> tuple[str, str]:
     """(INSEE code, "") of the one commune among `communes` that `entry` names ("Écrosnes",
-    "ecrosnes", "Fresnay l'Eveque", "Dreux (28)" or an INSEE code), else ("", why not, in
-    French, with the names it might have meant)."""
+    "ecrosnes", "Fresnay l'Eveque", "Dreux (28)"; a five-character code is taken as an INSEE
+    code, as staff write them), else ("", why not, in French, with the communes it might
+    mean). A misspelt name is not taken on a guess: a report names its communes exactly."""
     if CODE.match(entry):
         return entry.upper(), ""
-    name, departement = entry, None
+    name = entry
     if match := IN_DEPARTEMENT.match(entry):
-        name, departement = match[1], match[2].upper()
-        communes = communes.filter(departement__code=departement)
-    key = " ".join(french_key(name)[0].split())
-    found = list(
-        communes.annotate(folded=folded_name())
-        .filter(folded=key)
-        .select_related("departement")
-        .order_by("departement__code")[:6]
-    )
-    if len(found) == 1:
-        return found[0].code, ""
-    if found:
-        names = ", ".join(f"{c.name} ({c.departement.code})" for c in found)
+        name, communes = match[1], communes.filter(departement__code=match[2].upper())
+    lookup = search.find(name, communes=communes)
+    if lookup.commune is not None and lookup.kind == "commune" and not lookup.corrected:
+        return lookup.commune.code, ""
+    named = [f"{c.name} ({c.departement.code})" for c in (*lookup.communes, *lookup.suggestions)]
+    if lookup.message and not lookup.communes and lookup.suggestions:  # homonyms
         return "", (
-            f"« {entry} » : plusieurs communes portent ce nom ({names}) ; "
+            f"« {entry} » : plusieurs communes portent ce nom ({', '.join(named)}) ; "
             "précisez le département entre parenthèses."
         )
-    words = sorted(key.split(), key=len, reverse=True)
-    near = (
-        list(
-            communes.annotate(folded=folded_name())
-            .filter(folded__contains=words[0])
-            .select_related("departement")[:5]
-        )
-        if words
-        else []
-    )
-    hint = (
-        " Vouliez-vous dire : " + ", ".join(f"{c.name} ({c.departement.code})" for c in near) + " ?"
-        if near
-        else ""
-    )
+    hint = f" Vouliez-vous dire : {', '.join(named)} ?" if named else ""
     return "", f"« {entry} » : aucune commune de ce nom dans votre périmètre.{hint}"
 
 

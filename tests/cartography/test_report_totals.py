@@ -209,3 +209,16 @@ def test_territory_page_of_a_commune_above_100_percent_explains_it(coverage, cli
     assert ABOVE_FULL_NOTE in note.replace("&#x27;", "'")
     # A commune below 100 % reads no such note.
     assert 'id="note-plus-de-100"' not in client.get("/territoires/commune/28134/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_name_two_communes_share_asks_for_the_departement(territory_28):
+    from cartography.coverage_views import commune_by_name
+    from cartography.models import Commune, Departement
+
+    loiret = Departement.objects.create(code="45", name="Loiret")
+    Commune.objects.create(code="45999", name="Écrosnes", departement=loiret)
+    code, problem = commune_by_name("Écrosnes", Commune.objects.all())
+    assert code == "" and "plusieurs communes portent ce nom" in problem
+    assert "Écrosnes (28)" in problem and "Écrosnes (45)" in problem
+    assert commune_by_name("ecrosnes (45)", Commune.objects.all()) == ("45999", "")
