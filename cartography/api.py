@@ -10,6 +10,7 @@ import django_filters
 from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import AsGeoJSON, GeoFunc
+from django.contrib.gis.geos import Polygon
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db.models import FloatField, OuterRef, Value
@@ -20,6 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework_gis.pagination import GeoJsonPagination
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from hub.api import parse_bbox
 from hub.caching import layer_cache
 
 from .models import EPCI, Commune, PostalCode
@@ -77,6 +79,13 @@ def validate_departement(value: str) -> None:
         raise ValidationError("%(reason)s", params={"reason": str(exc)}) from exc
 
 
+def validate_bbox(value: str) -> None:
+    try:
+        parse_bbox(value)
+    except ValueError as exc:
+        raise ValidationError("%(reason)s", params={"reason": str(exc)}) from exc
+
+
 class TerritoryPagination(GeoJsonPagination):
     page_size = 1000
     page_size_query_param = "page_size"
@@ -89,10 +98,19 @@ class CommuneFilter(django_filters.FilterSet):
     )
     epci = django_filters.CharFilter(field_name="epci__siren", label="SIREN de l'EPCI")
     q = django_filters.CharFilter(method="filter_search", label="nom ou code INSEE")
+    bbox = django_filters.CharFilter(
+        method="filter_bbox",
+        validators=[validate_bbox],
+        label="ouest,sud,est,nord en degrés : les communes qui touchent ce rectangle",
+    )
 
     class Meta:
         model = Commune
-        fields = ["departement", "epci", "q"]
+        fields = ["departement", "epci", "q", "bbox"]
+
+    def filter_bbox(self, queryset, name, value):
+        # A close zoom asks for the outlines around the view only, not the whole département's.
+        return queryset.filter(geometry__bboverlaps=Polygon.from_bbox(parse_bbox(value)))
 
     def filter_departement(self, queryset, name, value):
         return queryset.in_departement(normalize_departement_code(value))

@@ -153,3 +153,15 @@ def test_a_national_administrators_schools_layer_stays_small(territory_28, clien
     one = client.get("/ecoles/carte.geojson?commune=28085").json()
     assert "grouped_by" not in one
     assert {f["properties"]["commune"] for f in one["features"]} == {"Chartres"}
+
+
+def test_a_close_zoom_gets_the_outlines_around_the_view_only(territory_28, client):
+    around_chartres = "1.45,48.42,1.52,48.47"
+    response = gzipped(client, LAYER + f"&zoom=14&bbox={around_chartres}")
+    features = json.loads(gzip.decompress(response.content))["features"]
+    assert "28085" in {f["id"] for f in features} and len(features) < 20
+    whole = gzipped(client, LAYER + "&zoom=14")
+    assert len(response.content) * 5 < len(whole.content)
+    refused = client.get(LAYER + "&bbox=1.5,48.4")
+    assert refused.status_code == 400
+    assert "ouest,sud,est,nord" in refused.json()["bbox"][0]
