@@ -105,13 +105,18 @@ def test_every_pdf_table_total_row_is_the_sum_of_its_column(coverage):
     parser = Tables()
     parser.feed(pdf_html(report_data(scope())))
     assert len(parser.tables) == 2  # by EPCI, by commune
+    summed = ("Communes", "Locaux", "Raccordables", "Locaux raccordables")
     for table in parser.tables:
         header, *body, total = table
         assert total[0].startswith("Total")
-        numeric = [j for j, h in enumerate(header) if h in ("Communes", "Locaux", "Raccordables")]
-        assert len(numeric) >= 2
+        numeric = [j for j, h in enumerate(header) if h in summed]
+        assert numeric
         for j in numeric:
-            assert number(total[j]) == sum(number(r[j]) for r in body if r[j] != "–"), header[j]
+            # "857 sur 1 010": each figure of the cell summed apart.
+            parts = [[number(p) for p in cell[j].split(" sur ")] for cell in (*body, total)]
+            *rows, sums = parts
+            for k, figure in enumerate(sums):
+                assert figure == sum(r[k] for r in rows), (header[j], k)
 
 
 @pytest.mark.django_db
@@ -134,7 +139,7 @@ def test_rates_above_100_percent_carry_arceps_explanation_in_each_format(coverag
     note = re.search(r'<p id="note-plus-de-100">(.*?)</p>', html, re.S)[1]
     assert "peut dépasser 100" in note and "ARCEP" in note
     assert all(name in note for name in ABOVE_100)
-    assert re.search(r"<td>Gas</td>(<td>[^<]*</td>){2}<td>103,7\s% \*</td>", html)
+    assert re.search(r"<td>Gas</td><td>[^<]*</td><td>103,7\s% \*</td>", html)
 
 
 @pytest.fixture
