@@ -11,8 +11,7 @@
   window.hubDiagnosticMap = async function (map) {
     const container = map.getContainer();
     try {
-      const data = await window.hubMap.fetchCollection(config.communesUrl);
-      const layer = L.geoJSON(data, {
+      const layer = await window.hubMap.communeLayer(map, config.communesUrl, {
         style: (f) => ({
           color: "#ffffff", weight: 1, fillOpacity: 0.85, className: "hub-territory",
           fillColor: (config.scores[f.id || f.properties.code] || {}).colour || config.noFigureColour,
@@ -38,10 +37,11 @@
             window.location.assign(config.territoryUrl + encodeURIComponent(code) + "/");
           });
         },
-      }).addTo(map);
-      if (data.features.length) map.fitBounds(layer.getBounds());
+      });
+      const count = layer.getLayers().length;
+      if (count) map.fitBounds(layer.getBounds());
       container.dataset.ready = "1";
-      status.textContent = data.features.length + " communes colorées par besoin combiné.";
+      status.textContent = count + " communes colorées par besoin combiné.";
     } catch (error) {
       status.textContent = "La carte n’a pas pu être chargée (" + error.message + ") : le tableau ci-dessous donne le même classement.";
     }

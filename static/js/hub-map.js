@@ -106,16 +106,31 @@ window.hubMap = (function () {
     }
   }
 
-  // The hub's own background for `map`: the communes of `url` (the API's GeoJSON), light grey
-  // outlines beneath every other layer and their names above them, as many as fit.
-  async function baseLayer(map, url) {
-    map.createPane("hubBase").style.zIndex = 250; // above tiles (200), below overlays (400)
-    const labelsPane = map.createPane("hubLabels");
-    labelsPane.style.zIndex = 450; // above overlays, below markers (600)
-    labelsPane.setAttribute("aria-hidden", "true"); // the list beside the map says it better
-    const data = await fetchCollection(url);
-    const layer = L.geoJSON(data, { pane: "hubBase", interactive: false, style: BASE_STYLE }).addTo(map);
-    const communes = layer.getLayers().map((item) => {
+  // The API simplifies outlines to one pixel at a zoom (9 unless asked): drawn much closer,
+  // neighbours' shared borders part. The base layer asks again, finer, once the map is zoomed
+  // in two levels past what it holds (a person's zoom, or a page that opens close).
+  const DEFAULT_LAYER_ZOOM = 9;
+  const FINEST_LAYER_ZOOM = 14;
+
+  function layerZoom(mapZoom) {
+    return Math.min(Math.max(Math.round(mapZoom) - 1, DEFAULT_LAYER_ZOOM), FINEST_LAYER_ZOOM);
+  }
+
+  // Closer than the default, only the communes around the view (`box`) are asked for: a whole
+  // département's outlines at zoom 14 weigh 140 KB.
+  function atZoom(url, zoom, box) {
+    if (zoom === DEFAULT_LAYER_ZOOM) return url; // the same request as a page's own layer
+    let asked = url + (url.includes("?") ? "&" : "?") + "zoom=" + zoom;
+    if (box) {
+      const edges = [Math.max(box.getWest(), -180), Math.max(box.getSouth(), -90),
+        Math.min(box.getEast(), 180), Math.min(box.getNorth(), 90)];
+      asked += "&bbox=" + edges.map((v) => v.toFixed(4)).join(",");
+    }
+    return asked;
+  }
+
+  function communesOf(layer) {
+    return layer.getLayers().map((item) => {
       const bounds = item.getBounds();
       const props = item.feature.properties;
       return {
@@ -128,10 +143,58 @@ window.hubMap = (function () {
           : (bounds.getNorth() - bounds.getSouth()) * (bounds.getEast() - bounds.getWest()),
       };
     });
+  }
+
+  // An outline layer of `url` (an L.geoJSON) as fine as the map's zoom needs: `zoom` is the
+  // one it was loaded at; each commune takes its finer outline in place (its style, popup and
+  // tooltip stay), then `refined` runs.
+  function keepFine(map, url, layer, zoom, refined) {
+    let box = null; // where finer outlines were asked for
+    async function refine() {
+      const wanted = layerZoom(map.getZoom());
+      if (wanted - DEFAULT_LAYER_ZOOM < 2) return;
+      if (wanted - zoom < 2 && box && box.contains(map.getBounds())) return;
+      zoom = wanted;
+      box = map.getBounds().pad(1);
+      const finer = await fetchCollection(atZoom(url, wanted, box)).catch(() => null);
+      if (!finer || zoom !== wanted) return;
+      const byId = new Map(finer.features.map((f) => [f.id, f]));
+      layer.eachLayer((item) => {
+        const feature = byId.get(item.feature.id);
+        if (!feature || !item.setLatLngs) return;
+        const depth = feature.geometry.type === "MultiPolygon" ? 2 : 1;
+        item.feature = feature;
+        item.setLatLngs(L.GeoJSON.coordsToLatLngs(feature.geometry.coordinates, depth));
+      });
+      if (refined) refined();
+    }
+    map.on("moveend", refine);
+    refine();
+  }
+
+  // A page's own commune layer (`options` as L.geoJSON's): the whole département at the
+  // default zoom (the request every map of the département shares), then finer outlines
+  // around the view as the zoom needs, as the base layer does.
+  async function communeLayer(map, url, options, refined) {
+    const layer = L.geoJSON(await fetchCollection(url), options).addTo(map);
+    keepFine(map, url, layer, DEFAULT_LAYER_ZOOM, refined);
+    return layer;
+  }
+
+  // The hub's own background for `map`: the communes of `url` (the API's GeoJSON), light grey
+  // outlines beneath every other layer and their names above them, as many as fit.
+  async function baseLayer(map, url) {
+    map.createPane("hubBase").style.zIndex = 250; // above tiles (200), below overlays (400)
+    const labelsPane = map.createPane("hubLabels");
+    labelsPane.style.zIndex = 450; // above overlays, below markers (600)
+    labelsPane.setAttribute("aria-hidden", "true"); // the list beside the map says it better
     const labels = L.layerGroup().addTo(map);
-    const draw = () => placeLabels(map, communes, labels);
-    map.on("moveend", draw);
-    draw();
+    let communes = [];
+    const layer = await communeLayer(map, url, { pane: "hubBase", interactive: false, style: BASE_STYLE },
+      () => { communes = communesOf(layer); placeLabels(map, communes, labels); });
+    communes = communesOf(layer);
+    map.on("moveend", () => placeLabels(map, communes, labels));
+    placeLabels(map, communes, labels);
     map.getContainer().dataset.baseCommunes = String(communes.length);
     return layer;
   }
@@ -258,6 +321,7 @@ window.hubMap = (function () {
   return {
     fetchCollection: fetchCollection,
     baseLayer: baseLayer,
+    communeLayer: communeLayer,
     text: text,
     marker: marker,
     keyboardPopup: keyboardPopup,

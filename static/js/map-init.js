@@ -15,8 +15,9 @@
         djoptions: options,
         globals: false,
         callback: (created) => {
-          if (base && window.hubMap) window.hubMap.baseLayer(created, base).catch(() => {});
           if (typeof callback === "function") callback(created);
+          // After the page's function: a view it sets at once tells how fine the outlines are.
+          if (base && window.hubMap) window.hubMap.baseLayer(created, base).catch(() => {});
         },
       });
       // The map, for the browser tests and the console, as django-leaflet names it.

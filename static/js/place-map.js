@@ -6,5 +6,5 @@ window.hubPlaceMap = function (map) {
   const name = JSON.parse(document.getElementById("place-name").textContent);
   const position = [coords[1], coords[0]];
   window.hubMap.marker(position, name).addTo(map);
-  map.setView(position, window.hubMap.hasTiles(map) ? 15 : 12);
+  map.setView(position, window.hubMap.hasTiles(map) ? 15 : 11);
 };

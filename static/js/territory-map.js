@@ -43,26 +43,26 @@
   }
 
   async function showCommunes(map) {
-    const data = await window.hubMap.fetchCollection(config.communesUrl);
     let selected = null;
-    const layer = L.geoJSON(data, {
+    const layer = await window.hubMap.communeLayer(map, config.communesUrl, {
       style: (feature) => (feature.id === config.selected ? selectedStyle : communeStyle),
       onEachFeature: (feature, featureLayer) => {
         featureLayer.bindPopup(communePopup(feature.id, feature.properties));
         featureLayer.bindTooltip(() => window.hubMap.text(feature.properties.name), { sticky: true });
         if (feature.id === config.selected) selected = featureLayer;
       },
-    }).addTo(map);
+    });
+    const count = layer.getLayers().length;
     const container = map.getContainer();
-    container.dataset.communes = String(data.features.length);
-    let message = data.features.length + " communes affichées.";
+    container.dataset.communes = String(count);
+    let message = count + " communes affichées.";
     if (selected) {
       map.fitBounds(selected.getBounds(), { maxZoom: 12 });
       selected.bringToFront();
       selected.openPopup();
       container.dataset.selected = config.selected;
       message += " Commune sélectionnée : " + selected.feature.properties.name + ".";
-    } else if (data.features.length) {
+    } else if (count) {
       map.fitBounds(layer.getBounds());
     }
     status.textContent = message;

@@ -85,6 +85,15 @@ def test_a_place_marker_is_named_after_the_place_and_reached_by_keyboard(page, s
     page.keyboard.press("Tab")
     expect(marker).to_be_focused()
     assert page.get_by_role("button", name="Marker").count() == 0
+    # Zoomed in, the outlines are asked again, finer (neighbours' borders would part), for the
+    # communes around the view only.
+    with page.expect_response(
+        lambda r: "/api/communes/" in r.url and "zoom=1" in r.url and "bbox=" in r.url
+    ):
+        for _ in range(2):
+            page.get_by_role("button", name="Zoom in").click()
+            wait_until_still(page)
+    expect(page.locator("#place-map .leaflet-hubBase-pane path")).to_have_count(363)
 
 
 def test_directory_markers_and_clusters_by_keyboard(page, site):
