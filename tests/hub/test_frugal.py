@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 
+import brotli
 import pytest
 from django.core.management import call_command
 
@@ -17,6 +18,22 @@ LAYER = "/api/communes/?departement=28"
 
 def gzipped(client, url, **headers):
     return client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br", **headers)
+
+
+def decompressed(response) -> bytes:
+    encoding = response["Content-Encoding"]
+    assert encoding in ("gzip", "br")
+    return (gzip.decompress if encoding == "gzip" else brotli.decompress)(response.content)
+
+
+def test_a_kept_layer_comes_in_brotli_a_third_lighter(territory_28, client):
+    built = gzipped(client, LAYER)
+    assert built["Content-Encoding"] == "gzip"  # built: gzipped on its way out
+    kept = gzipped(client, LAYER)
+    assert kept["Content-Encoding"] == "br"
+    assert decompressed(kept) == gzip.decompress(built.content)
+    assert len(kept.content) < 0.8 * len(built.content)
+    assert client.get(LAYER, HTTP_ACCEPT_ENCODING="gzip")["Content-Encoding"] == "gzip"
 
 
 @pytest.mark.parametrize(
@@ -35,8 +52,7 @@ def test_text_answers_are_compressed_when_the_browser_accepts_it(territory_28, c
         response = gzipped(client, url)
         assert response.status_code == 200
         assert response["Content-Type"].startswith(kind)
-        assert response["Content-Encoding"] == "gzip"
-        answers.append(gzip.decompress(response.content))  # a real gzip stream
+        answers.append(decompressed(response))  # a real gzip or Brotli stream
     plain = client.get(url)
     assert "Content-Encoding" not in plain  # a client that did not ask gets it plain
     if kind != "text/html":  # (a page carries a fresh CSRF token each time)
@@ -72,7 +88,7 @@ def test_a_repeated_layer_request_is_answered_304_until_an_import_changes_it(
     changed = gzipped(client, LAYER, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
-    features = json.loads(gzip.decompress(changed.content))["features"]
+    features = json.loads(decompressed(changed))["features"]
     assert next(f for f in features if f["id"] == "28085")["properties"]["population"] == 40000
 
 
@@ -90,7 +106,7 @@ def test_an_edited_commune_changes_the_layer_etag(territory_28, client):
 
 def test_the_departement_commune_layer_weighs_tens_of_kilobytes(territory_28, client):
     response = gzipped(client, LAYER)
-    features = json.loads(gzip.decompress(response.content))["features"]
+    features = json.loads(decompressed(response))["features"]
     assert len(features) == 363  # every commune, in one answer
     assert len(response.content) < 60_000  # sent; the outlines as imported weigh 130 KB gzipped
     chartres = next(f for f in features if f["id"] == "28085")["geometry"]
@@ -142,7 +158,7 @@ def test_a_national_administrators_schools_layer_stays_small(territory_28, clien
     response = client.get("/ecoles/carte.geojson", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert len(response.content) < 1_000_000
-    layer = json.loads(gzip.decompress(response.content))
+    layer = json.loads(decompressed(response))
     assert layer["grouped_by"] == "commune" and layer["schools"] == 2500
     assert len(layer["features"]) == len(communes)
     assert sum(f["properties"]["count"] for f in layer["features"]) == 2500
@@ -158,7 +174,7 @@ def test_a_national_administrators_schools_layer_stays_small(territory_28, clien
 def test_a_close_zoom_gets_the_outlines_around_the_view_only(territory_28, client):
     around_chartres = "1.45,48.42,1.52,48.47"
     response = gzipped(client, LAYER + f"&zoom=14&bbox={around_chartres}")
-    features = json.loads(gzip.decompress(response.content))["features"]
+    features = json.loads(decompressed(response))["features"]
     assert "28085" in {f["id"] for f in features} and len(features) < 20
     whole = gzipped(client, LAYER + "&zoom=14")
     assert len(response.content) * 5 < len(whole.content)
