@@ -91,6 +91,9 @@
   }
 
   window.hubTerritoryMap = function (map) {
+    // The communes' list stays one click away beside the map, folded.
+    const list = document.getElementById("communes-list");
+    if (list) list.open = false;
     epciToggle(map);
     showCommunes(map).catch((error) => {
       status.textContent = "Les communes n’ont pas pu être chargées (" + error.message + ").";

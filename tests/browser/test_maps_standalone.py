@@ -131,7 +131,7 @@ def test_directory_markers_and_clusters_by_keyboard(page, site):
     expect(marker).to_be_focused()
 
 
-def test_the_home_popup_gives_postal_codes_never_the_insee_code_as_one(page, site):
+def test_the_home_popup_gives_postal_codes_and_a_list_sits_beside_the_map(page, site):
     import_postal_codes(DEMO_FILE)
     cintray = Commune.objects.get(name="Cintray")  # INSEE 28100, postal code 28300
     point = cintray.geometry.point_on_surface.transform(4326, clone=True)
@@ -143,6 +143,11 @@ def test_the_home_popup_gives_postal_codes_never_the_insee_code_as_one(page, sit
     popup = page.locator("#territory-map .leaflet-popup-content")
     expect(popup.locator("strong")).to_have_text("Cintray (28300)")
     expect(popup).not_to_contain_text(cintray.code)
+    # The map's list, folded beside it, one click away.
+    communes = page.locator("#communes-list")
+    expect(communes.get_by_role("link", name="Cintray (28300)")).to_be_hidden()
+    page.get_by_text("Les 363 communes de Eure-et-Loir en liste").click()
+    expect(communes.get_by_role("link", name="Cintray (28300)")).to_be_visible()
 
 
 def test_the_zoom_buttons_look_like_buttons(page, site):

@@ -26,7 +26,7 @@ def test_without_javascript_the_home_lists_the_communes_not_an_endless_loading(
     load_demo_postal_codes()
     html = client.get("/").content.decode()
     assert "Chargement des communes" not in html
-    listing = html[html.index("<noscript>") : html.index("</noscript>")]
+    listing = html[html.index('id="communes-list" open') : html.index("</details>")]
     assert listing.count("<li>") == 363
     # Named with their postal codes, linked to their territory page.
     assert '<a href="/territoires/commune/28100/">Cintray (28300)</a>' in listing
