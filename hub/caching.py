@@ -100,11 +100,12 @@ def layer_cache(*topics: str, shared: bool = True):
 
 
 def _keep(key: str, response) -> None:
-    """Keep a layer's body, compressed too, once: Brotli at its best (a third smaller than gzip
-    for outlines, a fraction of a second for a département's) and gzip for the others."""
+    """Keep a layer's body, compressed too, once: Brotli and gzip (for the browsers without it)."""
     content = response.content
     if len(content) <= BODY_MAX_BYTES:
-        quality = 11 if len(content) < 1_000_000 else 5  # the best costs seconds beyond
+        # 10: a third lighter than gzip in 0.2 s for a département's communes (11: 5 % lighter
+        # still, three times slower); a national layer gets a quicker pass.
+        quality = 10 if len(content) < 1_000_000 else 5
         compressed = {
             "br": brotli.compress(content, quality=quality),
             "gzip": gzip.compress(content, 6),
