@@ -55,7 +55,9 @@ def test_a_mediateur_edits_opening_hours_and_the_public_page_changes(page, site,
     page.get_by_label("Mardi, ouverture du matin").fill("18:00")
     page.get_by_label("Mardi, fermeture du matin").fill("08:00")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.locator(".fr-error-text")).to_have_text("Mardi : la fermeture du matin doit être après l’ouverture.")
+    expect(page.locator(".fr-error-text")).to_have_text(
+        "Mardi : la fermeture du matin doit être après l’ouverture."
+    )
     assert axe(page) == []
 
 
