@@ -1,0 +1,3 @@
+"""Territorial action plans: actions answering diagnosed needs, delivered by sessions."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""The resources library: guides, sheets, videos, curated collections, readers' feedback."""
+
+__all__: list[str] = []
