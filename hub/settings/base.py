@@ -233,6 +233,8 @@ REST_FRAMEWORK = {
         "password_reset": env("HUB_PASSWORD_RESET_RATE", default="10/hour"),
         # Each error report e-mails a place's members and moderators.
         "error_report": env("HUB_ERROR_REPORT_ANON_RATE", default="10/hour"),
+        # Readers' ratings and problem reports on the library's resources.
+        "resource_feedback": env("HUB_RESOURCE_FEEDBACK_RATE", default="30/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
