@@ -28,7 +28,9 @@ def site(request):
 def visible_menu(request) -> list[dict]:
     """The menu entries `request.user` may see, in order, each with its URL and whether it is
     the current page."""
-    current = getattr(request.resolver_match, "url_name", None)
+    match = request.resolver_match
+    # A namespaced entry ("trainings:agenda") is matched on the view's full name.
+    current = {getattr(match, "url_name", None), getattr(match, "view_name", None)}
     entries = []
     for entry in menu_entries():
         if entry.visible and not import_string(entry.visible)(request.user):
@@ -37,7 +39,7 @@ def visible_menu(request) -> list[dict]:
             {
                 "label": entry.label,
                 "url": reverse(entry.url_name),
-                "current": current in (entry.current or (entry.url_name,)),
+                "current": bool(current & {*(entry.current or (entry.url_name,))}),
             }
         )
     return entries

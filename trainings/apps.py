@@ -7,9 +7,12 @@ class TrainingsConfig(AppConfig):
     name = "trainings"
     verbose_name = "Formations"
     hub_urls = [
+        PageUrls("ateliers/", "trainings.agenda_urls"),  # the agenda (namespace "trainings")
         PageUrls("ressources/", "trainings.resources_urls"),  # the resources library
     ]
     hub_api_routes = [
+        ApiRoute("sessions", "trainings.api.SessionViewSet", "session"),
+        ApiRoute("trainings", "trainings.api.TrainingViewSet", "training"),
         ApiRoute("resources", "trainings.resource_api.ResourceViewSet", "resource"),
         ApiRoute(
             "resource-collections",
@@ -18,6 +21,26 @@ class TrainingsConfig(AppConfig):
         ),
     ]
     hub_menu_entries = [
+        MenuEntry(
+            "Ateliers",
+            "trainings:agenda",
+            order=25,
+            current=("trainings:agenda", "trainings:session"),
+        ),
+        # Organisers: members of a structure, DSDEN staff, hub administrators.
+        MenuEntry(
+            "Mes ateliers",
+            "trainings:manage",
+            order=66,
+            visible="trainings.rules.organises_trainings",
+            current=(
+                "trainings:manage",
+                "trainings:training-new",
+                "trainings:training-edit",
+                "trainings:session-new",
+                "trainings:session-edit",
+            ),
+        ),
         MenuEntry(
             "Ressources",
             "resources",
@@ -33,6 +56,7 @@ class TrainingsConfig(AppConfig):
         ),
     ]
     hub_demo_loaders = [
+        DemoLoader(97, "trainings.demo.load_demo_trainings"),
         # After the trainings (linked by theme) and the demo médiateur (a proposal).
         DemoLoader(98, "trainings.resource_demo.load_demo_resources"),
     ]
