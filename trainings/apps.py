@@ -8,11 +8,16 @@ class TrainingsConfig(AppConfig):
     verbose_name = "Formations"
     hub_urls = [
         PageUrls("ateliers/", "trainings.agenda_urls"),  # the agenda (namespace "trainings")
+        PageUrls("plans-d-action/", "trainings.plans_urls"),
+        PageUrls("financements/", "trainings.funding_urls"),
         PageUrls("ressources/", "trainings.resources_urls"),  # the resources library
     ]
     hub_api_routes = [
         ApiRoute("sessions", "trainings.api.SessionViewSet", "session"),
         ApiRoute("trainings", "trainings.api.TrainingViewSet", "training"),
+        ApiRoute("plans", "trainings.plan_api.PlanViewSet", "plan"),
+        ApiRoute("plan-actions", "trainings.plan_api.ActionViewSet", "plan-action"),
+        ApiRoute("funding-calls", "trainings.plan_api.FundingCallViewSet", "funding-call"),
         ApiRoute("resources", "trainings.resource_api.ResourceViewSet", "resource"),
         ApiRoute(
             "resource-collections",
@@ -54,9 +59,20 @@ class TrainingsConfig(AppConfig):
             order=71,
             visible="trainings.resource_rules.moderates_resources",
         ),
+        # Territorial action plans: those who plan (DSDEN, local authorities, hub
+        # administrators) and those an action touches (a school's director, its ERUN).
+        MenuEntry(
+            "Plans d’action",
+            "plan-list",
+            order=67,
+            visible="trainings.plan_rules.can_see_plans",
+            current=("plan-list", "plan-detail", "plan-new", "plan-edit", "plan-action"),
+        ),
+        MenuEntry("Financements", "funding-calls", order=68),
     ]
     hub_demo_loaders = [
         DemoLoader(97, "trainings.demo.load_demo_trainings"),
+        DemoLoader(100, "trainings.plan_demo.load_demo_plans"),  # after the indicators
         # After the trainings (linked by theme) and the demo médiateur (a proposal).
         DemoLoader(98, "trainings.resource_demo.load_demo_resources"),
     ]
