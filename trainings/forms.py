@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from accounts import roles
@@ -16,6 +17,11 @@ DSDEN = "dsden:"
 STRUCTURE = "structure:"
 
 
+def at_least_one(field, message: str) -> None:
+    field.validators.append(MinValueValidator(1, message))
+    field.widget.attrs["min"] = 1
+
+
 class TrainingForm(forms.ModelForm):
     """A training; its organiser among the structures the person keeps and the DSDEN of the
     départements they cover (DSDEN staff)."""
@@ -25,7 +31,10 @@ class TrainingForm(forms.ModelForm):
         label="Publics", choices=Audience.choices, widget=forms.CheckboxSelectMultiple
     )
     themes = forms.ModelMultipleChoiceField(
-        label="Thèmes", queryset=Theme.objects.all(), widget=forms.CheckboxSelectMultiple
+        label="Thèmes",
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
 
     class Meta:
@@ -36,8 +45,7 @@ class TrainingForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["duration_minutes"].min_value = 1
-        self.fields["duration_minutes"].widget.attrs["min"] = 1
+        at_least_one(self.fields["duration_minutes"], "La durée doit être d’au moins une minute.")
         choices = [
             (f"{STRUCTURE}{s.pk}", s.name) for s in Structure.objects.editable_by(user)[:200]
         ]
@@ -107,11 +115,10 @@ class SessionForm(forms.ModelForm):
         self.fields["training"].empty_label = "Choisir une formation"
         self.fields["place"].queryset = Place.objects.filter(
             structure__in=Structure.objects.editable_by(user)
-        ).select_related("commune")[:500]
+        ).select_related("commune")
         self.fields["place"].required = False
         self.fields["place"].empty_label = "Choisir un lieu"
-        self.fields["capacity"].min_value = 1
-        self.fields["capacity"].widget.attrs["min"] = 1
+        at_least_one(self.fields["capacity"], "Il faut au moins une place.")
         session = self.instance
         if session.pk:
             start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
