@@ -70,6 +70,12 @@ class TrainingsConfig(AppConfig):
         ),
         MenuEntry("Financements", "funding-calls", order=68),
     ]
+    # Workshops' fill rate, no-show rate and participants by audience (trainings/indicators.py).
+    hub_indicators = [
+        "trainings.indicators.FILL_RATE",
+        "trainings.indicators.NO_SHOW_RATE",
+        "trainings.indicators.PARTICIPANTS",  # a list: all, then each audience
+    ]
     hub_demo_loaders = [
         DemoLoader(97, "trainings.demo.load_demo_trainings"),
         DemoLoader(100, "trainings.plan_demo.load_demo_plans"),  # after the indicators

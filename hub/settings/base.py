@@ -233,6 +233,8 @@ REST_FRAMEWORK = {
         "password_reset": env("HUB_PASSWORD_RESET_RATE", default="10/hour"),
         # Each error report e-mails a place's members and moderators.
         "error_report": env("HUB_ERROR_REPORT_ANON_RATE", default="10/hour"),
+        # Each registration to a session writes a row and sends an e-mail.
+        "training_registration": env("HUB_TRAINING_REGISTRATION_RATE", default="20/hour"),
         # Readers' ratings and problem reports on the library's resources.
         "resource_feedback": env("HUB_RESOURCE_FEEDBACK_RATE", default="30/hour"),
     },
@@ -336,3 +338,13 @@ HUB_ACCESSIBILITY_CHECKED_ON = env("HUB_ACCESSIBILITY_CHECKED_ON", default="2026
 # Days the journal of successful sign-ins (address, browser) is kept: a daily task erases older
 # entries, as the personal-data page says.
 HUB_SIGN_IN_LOG_DAYS = env.int("HUB_SIGN_IN_LOG_DAYS", default=365)
+# Trainings: a seat offered to the next person on a waiting list stays theirs this many hours;
+# participants' personal data is erased this many months after their session (counts stay);
+# messages to participants go through the first of these channels that reaches them
+# (trainings/channels.py: e-mail today, an SMS channel may be added).
+HUB_TRAINING_OFFER_HOURS = env.int("HUB_TRAINING_OFFER_HOURS", default=24)
+HUB_TRAINING_DATA_MONTHS = env.int("HUB_TRAINING_DATA_MONTHS", default=3)
+HUB_TRAINING_REMINDER_DAYS = env.int("HUB_TRAINING_REMINDER_DAYS", default=2)
+HUB_TRAINING_CHANNELS = env.list(
+    "HUB_TRAINING_CHANNELS", default=["trainings.channels.EmailChannel"]
+)

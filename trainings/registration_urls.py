@@ -1,0 +1,20 @@
+"""Registrations' pages under /ateliers/, in the "trainings" namespace: included by
+trainings/agenda_urls.py (a namespace is one URLconf, so the parts share it by inclusion)."""
+
+from django.urls import path
+
+from . import registration_views as views
+
+urlpatterns = [
+    path("<int:pk>/inscription/", views.register, name="register"),
+    path("<int:pk>/participants/", views.participants, name="participants"),
+    path("<int:pk>/participants/inscrire/", views.register_in_person, name="participant-add"),
+    path(
+        "<int:pk>/participants/<int:registration_pk>/annuler/",
+        views.cancel_participant,
+        name="participant-cancel",
+    ),
+    path("inscription/<str:token>/", views.registration, name="registration"),
+    path("inscription/<str:token>/annuler/", views.cancel, name="registration-cancel"),
+    path("inscription/<str:token>/accepter/", views.accept, name="registration-accept"),
+]
