@@ -162,6 +162,7 @@ class FundingCallForm(forms.ModelForm):
         max_length=500,
         assume_scheme="https",
         validators=[http_url_validator],
+        error_messages={"invalid": http_url_validator.message},
     )
 
     class Meta:
