@@ -35,6 +35,15 @@ UNLINKED = {
     "space-confirm-place": "formulaire POST",
     "space-decide-claim": "formulaire POST",
     "error-report-resolve": "formulaire POST",
+    "resource-moderate": "formulaire POST",
+    "resource-rate": "formulaire POST",
+    "resource-report-resolve": "formulaire POST",
+    # A registration's own pages open from the links of its e-mails (or right after
+    # registering): tests/trainings/test_registrations.py follows them.
+    "trainings:registration": "lien reçu par e-mail",
+    "trainings:registration-cancel": "lien reçu par e-mail",
+    "trainings:registration-accept": "lien reçu par e-mail",
+    "trainings:participant-cancel": "formulaire POST",
     # Where the sign-in form sends a person: tests/accounts/test_landing.py signs each in.
     "landing": "redirection après la connexion",
     # Tiles are asked by coordinates, not linked: tests/indicators/test_tiles.py reads them.
@@ -48,6 +57,8 @@ ABSENT_FROM_DEMO = {
     "coverage-report-file": "rapport de couverture, demandé par un formulaire POST",
     "password_reset_done": "après un formulaire POST",
     "password_reset_complete": "après un formulaire POST",
+    # The demo's resources are links (nothing downloaded when loading): no file to download.
+    "resource-download": "fichier d’une ressource, absent de la démonstration",
 }
 
 # What a user may type instead of a proper value, or a page's script may send by mistake.
