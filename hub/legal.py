@@ -108,6 +108,7 @@ def personal_data(request):
             "session_days": settings.SESSION_COOKIE_AGE // 86400,
             "invitation_days": settings.HUB_INVITATION_DAYS,
             "sign_in_log_days": settings.HUB_SIGN_IN_LOG_DAYS,
+            "training_data_months": settings.HUB_TRAINING_DATA_MONTHS,
         },
     )
 

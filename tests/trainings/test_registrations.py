@@ -395,3 +395,11 @@ class FakeSmsChannel:
 
     def send(self, registration, subject, body):
         raise AssertionError("not sent in this test")
+
+
+@pytest.mark.django_db
+def test_the_personal_data_page_says_what_is_kept_and_for_how_long(client, settings):
+    settings.HUB_TRAINING_DATA_MONTHS = 4
+    page = text(client.get("/donnees-personnelles/"))
+    assert "Vous vous inscrivez à un atelier" in page
+    assert "jusqu’à 4 mois après la séance" in page
