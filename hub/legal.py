@@ -26,6 +26,10 @@ CHECKED_PAGES = [
     ("Page du département", "/territoires/departement/{departement}/"),
     ("Tableau de bord public", "/tableaux-de-bord/"),
     ("Diagnostic des besoins", "/diagnostic/"),
+    ("Agenda des ateliers", "/ateliers/"),
+    ("Agenda des ateliers : recherche près d’une commune", "/ateliers/?lieu=Dreux&public=parents"),
+    ("Agenda des ateliers : commune introuvable", "/ateliers/?lieu=Zzyzx"),
+    ("Page d’une séance d’atelier", "/ateliers/{session}/"),
     ("Connexion", "/comptes/connexion/"),
     ("Création d’un compte médiateur", "/comptes/inscription/"),
     ("Déclaration d’accessibilité", "/accessibilite/"),
@@ -38,6 +42,7 @@ CHECKED_PAGES = [
 # How the declaration writes the parts of an address that change from one object to another.
 PLACEHOLDERS = {
     "place": "numéro",
+    "session": "numéro",
     "commune": "code INSEE",
     "epci": "SIREN",
     "departement": "code",

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from actors.models import Place
 from cartography.models import Commune
 from hub.legal import CHECKED_PAGES
+from trainings.models import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = (1280, 375)
@@ -33,6 +34,10 @@ def _checked_pages() -> list[tuple[str, str]]:
     chartres = Commune.objects.select_related("epci").get(code="28085")
     objects = {
         "place": Place.objects.filter(commune=chartres).order_by("pk").first().pk,
+        "session": Session.objects.filter(is_demo=True, is_public=True, place__isnull=False)
+        .order_by("pk")
+        .first()
+        .pk,
         "commune": chartres.code,
         "epci": chartres.epci.siren,
         "departement": "28",
