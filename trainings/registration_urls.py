@@ -14,6 +14,11 @@ urlpatterns = [
         views.cancel_participant,
         name="participant-cancel",
     ),
+    path(
+        "<int:pk>/participants/<int:registration_pk>/confirmer/",
+        views.confirm_offer,
+        name="participant-confirm",
+    ),
     path("inscription/<str:token>/", views.registration, name="registration"),
     path("inscription/<str:token>/annuler/", views.cancel, name="registration-cancel"),
     path("inscription/<str:token>/accepter/", views.accept, name="registration-accept"),

@@ -210,3 +210,18 @@ def cancel_participant(request, pk, registration_pk):
     registrations.cancel(found.pk)
     messages.success(request, f"Inscription de {found.name} annulée.")
     return redirect("trainings:participants", pk=session.pk)
+
+
+@login_required
+@require_POST
+def confirm_offer(request, pk, registration_pk):
+    """The organiser takes an offered seat for someone who answered by phone."""
+    session = _organised(request, pk)
+    found = get_object_or_404(session.registrations, pk=registration_pk)
+    try:
+        registrations.accept_offer(found.pk)
+    except registrations.RegistrationRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{found.name} a pris la place proposée.")
+    return redirect("trainings:participants", pk=session.pk)

@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from actors import standard
+
 from .channels import channel_for
 from .models import Registration, RegistrationMessage, Session, WalkInCount
 
@@ -80,6 +82,10 @@ def register(
     registered. The message (confirmation or waiting list) is sent once committed."""
     now = now or timezone.now()
     email = normalise_email(email)
+    if phone:  # as the directory keeps phones (+33…), so "02 37…" and "+33 2 37…" are one
+        phone = standard.phone_number(phone)
+        if not phone:
+            raise RegistrationRefused("Numéro de téléphone impossible.", "phone")
     try:
         with transaction.atomic():
             # The lock every registration to this session waits on (see the module's docstring).

@@ -44,6 +44,7 @@ UNLINKED = {
     "trainings:registration-cancel": "lien reçu par e-mail",
     "trainings:registration-accept": "lien reçu par e-mail",
     "trainings:participant-cancel": "formulaire POST",
+    "trainings:participant-confirm": "formulaire POST",
     # Where the sign-in form sends a person: tests/accounts/test_landing.py signs each in.
     "landing": "redirection après la connexion",
     # Tiles are asked by coordinates, not linked: tests/indicators/test_tiles.py reads them.

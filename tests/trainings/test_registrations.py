@@ -403,3 +403,45 @@ def test_the_personal_data_page_says_what_is_kept_and_for_how_long(client, setti
     page = text(client.get("/donnees-personnelles/"))
     assert "Vous vous inscrivez à un atelier" in page
     assert "jusqu’à 4 mois après la séance" in page
+
+
+@pytest.mark.django_db
+def test_anonymous_registrations_are_throttled(client, workshop, monkeypatch):
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    cache.clear()
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "training_registration", "2/hour")
+    statuses = [
+        client.post(
+            form_url(workshop.session),
+            {"name": f"P{n}", "email": f"p{n}@example.org", "consent": "on"},
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert Registration.objects.count() == 2
+    assert client.get(form_url(workshop.session)).status_code == 200  # reading is not limited
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_an_organiser_takes_an_offered_seat_for_someone_reached_by_phone(client, workshop):
+    workshop.session.capacity = 1
+    workshop.session.save()
+    seat = sign_up(workshop.session, 1)
+    by_phone = registrations.register(workshop.session.pk, name="Raymond", phone="0611223344")
+    registrations.cancel(seat.pk)
+    by_phone.refresh_from_db()
+    assert by_phone.status == Status.OFFERED
+    client.force_login(workshop.lea)
+    page = text(client.get(participants_url(workshop.session)))
+    assert "Raymond" in page and "+33611223344" in page and "place proposée jusqu’au" in page
+    confirm = participants_url(workshop.session) + f"{by_phone.pk}/confirmer/"
+    client.force_login(workshop.sam)
+    assert client.post(confirm).status_code == 404
+    client.force_login(workshop.lea)
+    response = client.post(confirm, follow=True)
+    assert "Raymond a pris la place proposée." in text(response)
+    by_phone.refresh_from_db()
+    assert by_phone.status == Status.CONFIRMED
