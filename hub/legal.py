@@ -30,6 +30,7 @@ CHECKED_PAGES = [
     ("Agenda des ateliers : recherche près d’une commune", "/ateliers/?lieu=Dreux&public=parents"),
     ("Agenda des ateliers : commune introuvable", "/ateliers/?lieu=Zzyzx"),
     ("Page d’une séance d’atelier", "/ateliers/{session}/"),
+    ("Inscription à une séance d’atelier", "/ateliers/{session}/inscription/"),
     ("Connexion", "/comptes/connexion/"),
     ("Création d’un compte médiateur", "/comptes/inscription/"),
     ("Déclaration d’accessibilité", "/accessibilite/"),
