@@ -3,7 +3,13 @@ sessions; internal ones only to those who see them on the site (`visible_to`).""
 
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -33,6 +39,7 @@ class TrainingSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class VenueField(serializers.Field):
     """Where a session is held: kind (lieu, ecole, en_ligne), name, commune, position."""
 
@@ -179,9 +186,13 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("structure")
             .prefetch_related("themes")
         )
-        params = self.request.query_params
-        if public := params.get("public"):
+        form = AgendaForm(self.request.query_params)
+        # Only the training's filters: a bad value of them is a readable 400.
+        errors = {k: v for k, v in form.errors.items() if k in ("public", "theme")}
+        if errors:
+            raise ValidationError({k: [str(e) for e in v] for k, v in errors.items()})
+        if public := form.cleaned_data.get("public"):
             trainings = trainings.filter(audiences__contains=[public])
-        if theme := params.get("theme"):
+        if theme := form.cleaned_data.get("theme"):
             trainings = trainings.filter(themes__slug=theme)
         return trainings.order_by("title", "pk")

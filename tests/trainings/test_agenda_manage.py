@@ -229,6 +229,7 @@ def test_api_filters_and_readable_errors(client, world):
     response = client.get("/api/sessions/", {"lieu": "Zzyzx"})
     assert response.status_code == 400
     assert "Aucune commune trouvée" in response.json()["lieu"][0]
+    assert client.get("/api/trainings/", {"theme": "inconnu"}).status_code == 400
     trainings = client.get("/api/trainings/", {"public": "parents"}).json()["results"]
     assert [t["title"] for t in trainings] == ["Le temps d’écran en famille"]
     # The DSDEN's teachers' training has only an internal session: not listed to the public.
