@@ -26,7 +26,16 @@ CHECKED_PAGES = [
     ("Page du département", "/territoires/departement/{departement}/"),
     ("Tableau de bord public", "/tableaux-de-bord/"),
     ("Diagnostic des besoins", "/diagnostic/"),
+    ("Agenda des ateliers", "/ateliers/"),
+    ("Agenda des ateliers : recherche près d’une commune", "/ateliers/?lieu=Dreux&public=parents"),
+    ("Agenda des ateliers : commune introuvable", "/ateliers/?lieu=Zzyzx"),
+    ("Page d’une séance d’atelier", "/ateliers/{session}/"),
+    ("Inscription à une séance d’atelier", "/ateliers/{session}/inscription/"),
     ("Appels à projets et financements", "/financements/"),
+    ("Bibliothèque de ressources", "/ressources/"),
+    ("Bibliothèque de ressources : recherche filtrée", "/ressources/?q=ecrans&public=parents"),
+    ("Bibliothèque de ressources : recherche sans résultat", "/ressources/?q=introuvable"),
+    ("Fiche d’une ressource", "/ressources/securite-numerique-les-bons-reflexes/"),
     ("Connexion", "/comptes/connexion/"),
     ("Création d’un compte médiateur", "/comptes/inscription/"),
     ("Déclaration d’accessibilité", "/accessibilite/"),
@@ -39,6 +48,7 @@ CHECKED_PAGES = [
 # How the declaration writes the parts of an address that change from one object to another.
 PLACEHOLDERS = {
     "place": "numéro",
+    "session": "numéro",
     "commune": "code INSEE",
     "epci": "SIREN",
     "departement": "code",
@@ -109,6 +119,7 @@ def personal_data(request):
             "session_days": settings.SESSION_COOKIE_AGE // 86400,
             "invitation_days": settings.HUB_INVITATION_DAYS,
             "sign_in_log_days": settings.HUB_SIGN_IN_LOG_DAYS,
+            "training_data_months": settings.HUB_TRAINING_DATA_MONTHS,
         },
     )
 
