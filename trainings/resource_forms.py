@@ -71,13 +71,17 @@ class ResourceForm(forms.ModelForm):
             "licence": {"required": "Choisissez la licence de la ressource."},
         }
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, trainings=None, **kwargs):
+        """`trainings`: those offered (default: the ones `user` sees; none without a user)."""
         super().__init__(*args, **kwargs)
-        self.fields["trainings"].queryset = (
-            Training.objects.visible_to(user) if user is not None else Training.objects.none()
-        )
-        if not self.fields["trainings"].queryset.exists():
-            del self.fields["trainings"]
+        if trainings is None:
+            trainings = (
+                Training.objects.visible_to(user) if user is not None else Training.objects.none()
+            )
+            if not trainings.exists():  # nothing to offer: no empty question
+                del self.fields["trainings"]
+        if "trainings" in self.fields:
+            self.fields["trainings"].queryset = trainings
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -355,3 +355,34 @@ def test_the_demo_loads_marked_resources_and_three_collections_twice_alike(clien
     assert api["resources"][0] == "reperes-3-6-9-12-les-ecrans-selon-l-age"
     for resource in Resource.objects.all():
         assert resource.url.startswith("https://")
+
+
+def test_hub_administrators_keep_the_library_in_the_admin_with_the_same_checks(
+    library, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(account("moderatrice", roles.HUB_ADMINS))
+    page = client.get("/admin/trainings/resource/", {"state__exact": "proposee"}).content.decode()
+    assert "Sécurité en attente" in page and "Sécurité numérique : les bons réflexes" not in page
+    assert client.get("/admin/trainings/resource/add/").status_code == 200
+    assert (
+        client.get(f"/admin/trainings/resource/{library['ecrans'].pk}/change/").status_code == 200
+    )
+    data = {
+        **proposal(url="javascript:alert(1)"),
+        "slug": "piege",
+        "state": "publiee",
+        "file": SimpleUploadedFile("x.svg", b"<svg onload=alert(1)>", "image/svg+xml"),
+    }
+    page = client.post("/admin/trainings/resource/add/", data).content.decode()
+    assert "Saisissez une adresse web commençant par http:// ou https://." in page
+    assert "Type de fichier refusé (.svg)" in page
+    assert not Resource.objects.filter(slug="piege").exists()
+    client.post(
+        "/admin/trainings/resource/",
+        {"action": "publish", "_selected_action": [library["proposed"].pk]},
+    )
+    library["proposed"].refresh_from_db()
+    assert library["proposed"].state == "publiee" and library["proposed"].published_at
+    assert client.get("/admin/trainings/collection/add/").status_code == 200
+    assert client.get("/admin/trainings/resourcereport/").status_code == 200
