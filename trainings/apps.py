@@ -81,4 +81,6 @@ class TrainingsConfig(AppConfig):
         DemoLoader(100, "trainings.plan_demo.load_demo_plans"),  # after the indicators
         # After the trainings (linked by theme) and the demo médiateur (a proposal).
         DemoLoader(98, "trainings.resource_demo.load_demo_resources"),
+        # After the sessions, before the indicators (the held session's attendance counts).
+        DemoLoader(98, "trainings.registration_demo.load_demo_registrations"),
     ]
