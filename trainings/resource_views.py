@@ -16,7 +16,7 @@ from hub.throttling import throttled
 
 from . import resource_rules  # noqa: F401  (the permissions these pages ask)
 from . import resources as library
-from .models import Collection, CollectionItem, Resource, ResourceReport
+from .models import Collection, CollectionItem, Resource, ResourceReport, Session
 from .resource_forms import RatingForm, ReportForm, ResourceForm
 
 
@@ -92,6 +92,11 @@ def _detail(request, resource, rating_form=None, status=200):
             "rating_form": rating_form or RatingForm(),
             "collections": resource.collections.filter(published=True),
             "trainings": resource.trainings.all(),
+            # Where to learn it with someone: the linked trainings' next sessions.
+            "sessions": Session.objects.visible_to(request.user)
+            .upcoming()
+            .filter(training__in=resource.trainings.all())
+            .select_related("training", "place__commune", "school__commune")[:5],
             "is_published": resource.state == Resource.State.PUBLISHED,
         },
         status=status,

@@ -1,6 +1,8 @@
 """The resources library: accent-insensitive French search with facets, a resource's page and
 download, readers' ratings and reports, proposals and moderation, rights per role, the API."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -12,6 +14,8 @@ from accounts.services import grant, make_hub_admin
 from trainings.models import Collection, Rating, Resource, ResourceReport, Theme
 from trainings.resource_demo import load_demo_resources
 from trainings.resources import unique_slug
+
+from .registration_fixtures import make_session, workshop_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -386,3 +390,22 @@ def test_hub_administrators_keep_the_library_in_the_admin_with_the_same_checks(
     assert library["proposed"].state == "publiee" and library["proposed"].published_at
     assert client.get("/admin/trainings/collection/add/").status_code == 200
     assert client.get("/admin/trainings/resourcereport/").status_code == 200
+
+
+def test_a_resource_leads_to_the_next_sessions_of_its_trainings(
+    library, client, workshop, mediateur
+):
+    resource = library["smartphone"]
+    resource.trainings.add(workshop.training)
+    make_session(workshop.training, workshop.place, days=-3)  # over: not shown
+    make_session(workshop.training, workshop.place, days=9, is_public=False)  # internal
+    page = client.get(f"/ressources/{resource.slug}/").content.decode()
+    assert "Formations liées" in page and "Premiers pas sur smartphone" in page
+    assert page.count(f'href="/ateliers/{workshop.session.pk}/"') == 1
+    assert len(re.findall(r'href="/ateliers/\d+/"', page)) == 1
+    # A proposal links trainings the contributor sees.
+    client.force_login(mediateur)
+    client.post(
+        "/ressources/proposer/", proposal(trainings=[workshop.training.pk], title="Fiche liée")
+    )
+    assert list(Resource.objects.get(title="Fiche liée").trainings.all()) == [workshop.training]
