@@ -15,8 +15,8 @@ class TrainingsConfig(AppConfig):
     hub_api_routes = [
         ApiRoute("sessions", "trainings.api.SessionViewSet", "session"),
         ApiRoute("trainings", "trainings.api.TrainingViewSet", "training"),
-        ApiRoute("plans", "trainings.plan_api.PlanViewSet", "plan"),
-        ApiRoute("plan-actions", "trainings.plan_api.ActionViewSet", "plan-action"),
+        ApiRoute("plans", "trainings.plan_api.PlanViewSet", "territorial-plan"),
+        ApiRoute("plan-actions", "trainings.plan_api.ActionViewSet", "territorial-plan-action"),
         ApiRoute("funding-calls", "trainings.plan_api.FundingCallViewSet", "funding-call"),
         ApiRoute("resources", "trainings.resource_api.ResourceViewSet", "resource"),
         ApiRoute(

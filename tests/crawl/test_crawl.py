@@ -102,6 +102,18 @@ def crawl(demo):
     return crawlers
 
 
+def _plan_details() -> list[str]:
+    """An action plan, one of its actions and a funding call, through the API."""
+    from trainings.models import Action, FundingCall
+
+    action = Action.objects.order_by("pk").first()
+    return [
+        reverse("territorial-plan-detail", args=[action.plan_id]),
+        reverse("territorial-plan-action-detail", args=[action.pk]),
+        reverse("funding-call-detail", args=[FundingCall.objects.order_by("pk").first().pk]),
+    ]
+
+
 def _start() -> list[str]:
     """The navigation's root, and the routes no page links to: the admin, the API's root and
     schema (read by the docs page's script), one detail of each API resource."""
@@ -109,6 +121,7 @@ def _start() -> list[str]:
         reverse("commune-detail", args=[Commune.objects.order_by("code").first().code]),
         reverse("epci-detail", args=[EPCI.objects.order_by("siren").first().siren]),
         reverse("place-detail", args=[Place.objects.order_by("pk").first().pk]),
+        *_plan_details(),
     ]
     return ["/", "/admin/", reverse("api-root"), reverse("api-schema"), *details]
 
