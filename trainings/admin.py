@@ -1,3 +1,4 @@
 """The trainings app in the admin: each part registers its models from its own module."""
 
-from . import resource_admin  # noqa: F401  (the resources library)
+# The resources library; action plans and funding calls.
+from . import plan_admin, resource_admin  # noqa: F401

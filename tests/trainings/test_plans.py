@@ -281,3 +281,18 @@ def test_plan_an_action_from_a_school_page_and_the_diagnostic(client, world):  #
     assert "Depuis le diagnostic des écarts : rang 3, pondération v1." in form
     client.force_login(world["users"]["director"])
     assert "Planifier une action" not in client.get("/diagnostic/").content.decode()
+
+
+def test_admin_lists_the_plans_of_the_administrators_territory(client, world, django_user_model):  # noqa: F811
+    from accounts import roles
+    from accounts.services import make_hub_admin
+
+    client.force_login(world["users"]["admin"])
+    plan = world["plan"]
+    assert plan.title in client.get("/admin/trainings/plan/").content.decode()
+    assert client.get(f"/admin/trainings/action/{world['workshops'].pk}/change/").status_code == 200
+    elsewhere = django_user_model.objects.create_user("admin35", "a35@example.org", "pw-x-2026")
+    make_hub_admin(elsewhere, (roles.DEPARTEMENT, "35"))
+    client.force_login(elsewhere)
+    assert plan.title not in client.get("/admin/trainings/plan/").content.decode()
+    assert client.get(f"/admin/trainings/plan/{plan.pk}/change/").status_code in (302, 404)
