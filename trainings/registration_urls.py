@@ -6,6 +6,7 @@ from django.urls import path
 from . import registration_views as views
 
 urlpatterns = [
+    path("gestion/presences/", views.held_sessions, name="held-sessions"),
     path("<int:pk>/inscription/", views.register, name="register"),
     path("<int:pk>/participants/", views.participants, name="participants"),
     path("<int:pk>/participants/inscrire/", views.register_in_person, name="participant-add"),

@@ -2,9 +2,12 @@
 accept an offered seat) and the organisers' participants page (names, registration in person,
 attendance, counts)."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -225,3 +228,28 @@ def confirm_offer(request, pk, registration_pk):
     else:
         messages.success(request, f"{found.name} a pris la place proposée.")
     return redirect("trainings:participants", pk=session.pk)
+
+
+RECENT_DAYS = 90  # sessions held this recently are listed for attendance
+CONFIRMED = Q(registrations__status=Registration.Status.CONFIRMED)
+
+
+@login_required
+def held_sessions(request):
+    """The sessions the user organised that took place lately: attendance to note or noted."""
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    sessions = (
+        organised_sessions(request.user)
+        .filter(starts_at__lte=timezone.now(), ends_at__gte=since, cancelled=False)
+        .select_related(*SESSION_RELATED)
+        .annotate(
+            confirmed=Count("registrations", filter=CONFIRMED),
+            marked=Count("registrations", filter=CONFIRMED & ~Q(registrations__attendance="")),
+        )
+        .order_by("-starts_at", "pk")
+    )
+    return render(
+        request,
+        "trainings/registrations/held_sessions.html",
+        {"title": "Présences des séances passées", "sessions": sessions, "days": RECENT_DAYS},
+    )

@@ -445,3 +445,26 @@ def test_an_organiser_takes_an_offered_seat_for_someone_reached_by_phone(client,
     assert "Raymond a pris la place proposée." in text(response)
     by_phone.refresh_from_db()
     assert by_phone.status == Status.CONFIRMED
+
+
+@pytest.mark.django_db
+def test_organisers_find_their_held_sessions_to_note_attendance(client, workshop):
+    held = make_session(workshop.training, workshop.place, days=-3)
+    for number in range(2):
+        Registration.objects.create(
+            session=held,
+            name=f"P{number}",
+            email=f"p{number}@example.org",
+            consent_at=held.starts_at,
+            status=Status.CONFIRMED,
+            attendance="present" if number else "",
+        )
+    client.force_login(workshop.lea)
+    manage = text(client.get("/ateliers/gestion/"))
+    assert 'href="/ateliers/gestion/presences/"' in manage
+    page = text(client.get("/ateliers/gestion/presences/"))
+    assert f'href="/ateliers/{held.pk}/participants/"' in page
+    assert "1 sur 2" in page
+    assert f"/ateliers/{workshop.session.pk}/participants/" not in page  # not held yet
+    client.force_login(workshop.sam)
+    assert f"/ateliers/{held.pk}/" not in text(client.get("/ateliers/gestion/presences/"))
