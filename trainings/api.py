@@ -128,7 +128,7 @@ FILTERS = [
 
 @extend_schema_view(
     list=extend_schema(
-        description="Les séances à venir de l’agenda des ateliers, les plus proches d’abord. "
+        description="Les séances à venir de l’agenda des ateliers, par date de début. "
         "Filtres : `lieu` (commune ou code postal), `insee`, `distance` (km autour de la "
         "commune), `lat`/`lon` (autour d’une position), `public`, `theme`, `du`, `au`. Ouvert "
         "à tous pour les séances publiques ; les séances internes (réservées, par exemple, aux "

@@ -180,9 +180,10 @@ class SessionForm(forms.ModelForm):
         ends_at = datetime.datetime.combine(day, end, tzinfo=zone)
         if ends_at <= starts_at:
             self.add_error("end", "L’heure de fin doit être après l’heure de début.")
-        if starts_at <= timezone.now() and (
-            not self.instance.pk or starts_at != self.instance.starts_at
-        ):
+        kept = self.instance.pk and starts_at == self.instance.starts_at.replace(
+            second=0, microsecond=0
+        )
+        if starts_at <= timezone.now() and not kept:  # a past session may still be corrected
             self.add_error("day", "Cette date est passée : une session se programme à l’avance.")
         closes = data.get("closes_on")
         closes_at = None

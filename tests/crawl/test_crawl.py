@@ -118,12 +118,24 @@ def _start() -> list[str]:
     """The navigation's root, and the routes no page links to: the admin, the API's root and
     schema (read by the docs page's script), one detail of each API resource."""
     details = [
+        *_agenda_details(),
         reverse("commune-detail", args=[Commune.objects.order_by("code").first().code]),
         reverse("epci-detail", args=[EPCI.objects.order_by("siren").first().siren]),
         reverse("place-detail", args=[Place.objects.order_by("pk").first().pk]),
         *_plan_details(),
     ]
     return ["/", "/admin/", reverse("api-root"), reverse("api-schema"), *details]
+
+
+def _agenda_details() -> list[str]:
+    """A public session of the demo and its training, through the API."""
+    from trainings.models import Session
+
+    session = Session.objects.filter(is_public=True).order_by("pk").first()
+    return [
+        reverse("session-detail", args=[session.pk]),
+        reverse("training-detail", args=[session.training_id]),
+    ]
 
 
 def test_every_page_answers_in_the_layout_and_in_french(crawl):
