@@ -31,7 +31,8 @@ def digest_body(new: list[FundingCall], closing: list[FundingCall]) -> str:
     parts.append(
         f"Tous les appels : {settings.HUB_BASE_URL}{reverse('funding-calls')}\n\n"
         "Vous recevez cette lettre parce que votre structure l’a demandée sur le hub de "
-        "l’inclusion numérique."
+        "l’inclusion numérique. Pour ne plus la recevoir : "
+        f"{settings.HUB_BASE_URL}{reverse('funding-digest')}"
     )
     return "\n".join(parts)
 

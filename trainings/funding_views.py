@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.rules import require
 from actors.models import Structure
 
-from .models.funding import CLOSING_SOON_DAYS, FundingCall
+from .models.funding import CLOSING_SOON_DAYS, DigestSubscription, FundingCall
 from .plan_forms import DigestForm, FundingCallForm
 
 PAGE_SIZE = 20
@@ -63,6 +63,14 @@ def digest_subscribe(request):
         raise PermissionDenied(
             "La lettre des financements se demande pour une structure dont vous êtes membre."
         )
+    subscriptions = DigestSubscription.objects.filter(
+        structure__in=Structure.objects.editable_by(request.user)
+    ).select_related("structure")
+    if request.method == "POST" and "desabonner" in request.POST:
+        gone = get_object_or_404(subscriptions, pk=request.POST["desabonner"])
+        gone.delete()
+        messages.success(request, f"{gone.email} ne recevra plus la lettre.")
+        return redirect("funding-digest")
     form = DigestForm(
         request.POST or None, user=request.user, initial={"email": request.user.email}
     )
@@ -75,4 +83,8 @@ def digest_subscribe(request):
             f"{subscription.email} recevra chaque semaine les nouveaux appels à projets.",
         )
         return redirect("funding-calls")
-    return render(request, "trainings/funding/digest_form.html", {"form": form})
+    return render(
+        request,
+        "trainings/funding/digest_form.html",
+        {"form": form, "subscriptions": subscriptions.order_by("structure__name", "email")},
+    )

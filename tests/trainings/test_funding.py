@@ -120,6 +120,16 @@ def test_members_subscribe_and_the_weekly_digest_goes_out_once(client, world):  
     _call("Appel nouveau", 60)
     assert send_funding_digest() == 1
     assert "Appel nouveau" in mail.outbox[1].body
+    assert "/financements/lettre/" in mail.outbox[1].body  # how to stop it
+    # Another structure's member cannot remove the address; a member of this one can.
+    subscription = DigestSubscription.objects.get()
+    client.force_login(world["users"]["director"])
+    assert client.post("/financements/lettre/", {"desabonner": subscription.pk}).status_code == 403
+    client.force_login(world["users"]["mediateur"])
+    page = client.get("/financements/lettre/").content.decode()
+    assert "contact@fablab.example.org pour Fablab du Perche" in page
+    assert client.post("/financements/lettre/", {"desabonner": subscription.pk}).status_code == 302
+    assert not DigestSubscription.objects.exists()
 
 
 def test_demo_plan_and_calls_load_twice_without_duplicates(db):
