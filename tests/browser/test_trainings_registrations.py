@@ -96,8 +96,12 @@ def test_a_mediateur_marks_attendance_and_sees_the_counts(phone, demo, axe):
     phone.get_by_label("Nom d’utilisateur").fill(DEMO_MEDIATEUR)
     phone.get_by_label("Mot de passe").fill(PASSWORD)
     phone.get_by_role("button", name="Se connecter").click()
-    phone.goto(f"{demo['url']}/ateliers/{session.pk}/")
-    phone.get_by_role("link", name="Participants et présences").click()
+    phone.goto(f"{demo['url']}/ateliers/gestion/")  # "Mes ateliers"
+    phone.get_by_role("link", name="Présences des séances passées").click()
+    expect(
+        phone.get_by_role("row", name=re.compile(re.escape(session.training.title)))
+    ).to_contain_text("à noter")
+    phone.get_by_role("link", name=re.compile(re.escape(session.training.title))).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Participants")
     phone.get_by_label("Présence de Alice").select_option("present")
     phone.get_by_label("Présence de Bernard").select_option("present")
