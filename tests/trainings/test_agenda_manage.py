@@ -244,3 +244,24 @@ def test_api_is_read_only(client, world):
     assert response.status_code == 405
     world.s_dreux.refresh_from_db()
     assert world.s_dreux.capacity == 10
+
+
+def test_a_past_session_can_be_corrected_but_not_moved_into_the_past(client, world):
+    client.force_login(world["mia"])
+    past = world.s_past
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    start = datetime.datetime.combine(
+        day, datetime.time(10, 0), tzinfo=timezone.get_current_timezone()
+    )
+    end = start + datetime.timedelta(hours=2)
+    Session.objects.filter(pk=past.pk).update(starts_at=start, ends_at=end)
+    url = f"/ateliers/gestion/sessions/{past.pk}/modifier/"
+    same_day = session_post(
+        world, day=start.date().isoformat(), start=f"{start:%H:%M}", end=f"{end:%H:%M}",
+        capacity="4",
+    )  # fmt: skip
+    assert client.post(url, same_day).status_code == 302
+    past.refresh_from_db()
+    assert past.capacity == 4
+    earlier = {**same_day, "start": "09:00"}
+    assert "Cette date est passée" in client.post(url, earlier).content.decode()
