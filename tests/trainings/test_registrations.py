@@ -468,3 +468,62 @@ def test_organisers_find_their_held_sessions_to_note_attendance(client, workshop
     assert f"/ateliers/{workshop.session.pk}/participants/" not in page  # not held yet
     client.force_login(workshop.sam)
     assert f"/ateliers/{held.pk}/" not in text(client.get("/ateliers/gestion/presences/"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("other-structure", 404),
+        ("hub-admin", 404),
+        ("dsden", 404),
+        ("facilitator", 200),
+        ("member", 200),
+    ],
+)
+def test_names_by_role_on_every_organisers_page(client, workshop, django_user_model, who, status):
+    """Names are the organisers' only: each page and form post of theirs, role by role."""
+    from accounts import roles
+    from accounts.services import grant, make_hub_admin
+
+    person = sign_up(workshop.session, 1)
+    user = {"other-structure": workshop.sam, "member": workshop.lea}.get(who)
+    if user is None:
+        user = django_user_model.objects.create_user(who, f"{who}@example.org", "x")
+        if who == "hub-admin":
+            make_hub_admin(user)
+        elif who == "dsden":
+            grant(user, roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
+        else:
+            workshop.session.facilitators.add(user)
+    client.force_login(user)
+    base = participants_url(workshop.session)
+    assert client.get(base).status_code == status
+    assert client.get(base + "inscrire/").status_code == status
+    posted = {"name": "X", "email": "x@example.org", "consent": "on"}
+    assert client.post(base + "inscrire/", posted).status_code == (302 if status == 200 else 404)
+    cancel = client.post(base + f"{person.pk}/annuler/")
+    assert cancel.status_code == (302 if status == 200 else 404)
+    person.refresh_from_db()
+    assert (person.status == Status.CANCELLED) == (status == 200)
+    assert Registration.objects.filter(email="x@example.org").exists() == (status == 200)
+
+
+@pytest.mark.django_db
+def test_the_dsden_sees_the_participants_of_its_own_trainings(client, workshop, django_user_model):
+    from accounts import roles
+    from accounts.services import grant
+
+    workshop.training.structure = None
+    workshop.training.organiser_departement = "28"
+    workshop.training.save()
+    sign_up(workshop.session, 1)
+    for code, status in (("35", 404), ("28", 200)):
+        user = django_user_model.objects.create_user(f"dsden{code}", f"d{code}@ac.fr", "x")
+        grant(user, roles.DSDEN_STAFF, (roles.DEPARTEMENT, code))
+        client.force_login(user)
+        response = client.get(participants_url(workshop.session))
+        assert response.status_code == status
+    assert "p1@example.org" in text(response)
+    client.force_login(workshop.lea)  # the structure no longer organises it
+    assert client.get(participants_url(workshop.session)).status_code == 404
