@@ -296,3 +296,22 @@ def test_admin_lists_the_plans_of_the_administrators_territory(client, world, dj
     client.force_login(elsewhere)
     assert plan.title not in client.get("/admin/trainings/plan/").content.decode()
     assert client.get(f"/admin/trainings/plan/{plan.pk}/change/").status_code in (302, 404)
+
+
+def test_plans_list_empty_state_and_sort(client, world):  # noqa: F811
+    client.force_login(world["users"]["dsden35"])
+    page = client.get("/plans-d-action/").content.decode()
+    assert "Aucun plan d’action pour l’instant." in page and "Créer un plan" in page
+    Plan.objects.create(
+        title="A. Plan de Lucé",
+        level=Plan.Level.COMMUNE,
+        commune=world["chartres"],
+        starts_on=datetime.date(2025, 9, 1),
+        ends_on=datetime.date(2026, 8, 31),
+    )
+    client.force_login(world["users"]["dsden28"])
+    by_title = client.get("/plans-d-action/", {"tri": "titre"}).content.decode()
+    assert by_title.index("A. Plan de Lucé") < by_title.index("Plan numérique de Chartres")
+    newest = client.get("/plans-d-action/", {"tri": "nimporte"}).content.decode()
+    assert newest.index("Plan numérique de Chartres") < newest.index("A. Plan de Lucé")
+    assert "2 plans d’action" in newest
