@@ -1,4 +1,5 @@
 """The trainings app in the admin: each part registers its models from its own module."""
 
-# The resources library; action plans and funding calls.
-from . import plan_admin, resource_admin  # noqa: F401
+# The catalogue (themes, trainings, sessions); the resources library; action plans and funding
+# calls.
+from . import catalogue_admin, plan_admin, resource_admin  # noqa: F401

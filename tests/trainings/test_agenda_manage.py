@@ -265,3 +265,15 @@ def test_a_past_session_can_be_corrected_but_not_moved_into_the_past(client, wor
     assert past.capacity == 4
     earlier = {**same_day, "start": "09:00"}
     assert "Cette date est passée" in client.post(url, earlier).content.decode()
+
+
+def test_admin_lists_the_trainings_of_the_administrators_territory(client, world):
+    client.force_login(world["modo28"])
+    assert client.get("/admin/trainings/theme/").status_code == 200
+    page = client.get("/admin/trainings/training/").content.decode()
+    assert "Le temps d’écran en famille" in page and "Pix en classe" in page
+    client.force_login(world["modo35"])
+    page = client.get("/admin/trainings/training/").content.decode()
+    assert "Le temps d’écran en famille" not in page
+    url = f"/admin/trainings/session/{world.s_dreux.pk}/change/"
+    assert client.get(url).status_code == 302  # out of reach: "does not exist", back to the index
