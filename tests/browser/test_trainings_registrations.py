@@ -72,12 +72,14 @@ def test_a_parent_registers_on_a_phone_and_cancels_by_the_e_mailed_link(phone, d
     phone.get_by_role("button", name="M’inscrire").click()
     expect(phone.get_by_role("heading", name="Inscription confirmée")).to_be_visible()
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 375
+    assert axe(phone) == []
 
     (confirmation,) = mail.outbox
     assert confirmation.to == ["nadia@exemple.fr"]
     link = re.search(r"http\S+/annuler/", confirmation.body)[0]
     phone.goto(demo["url"] + urlsplit(link).path)
     expect(phone.get_by_text("Voulez-vous vraiment annuler votre inscription")).to_be_visible()
+    assert axe(phone) == []
     phone.get_by_role("button", name="Oui, annuler mon inscription").click()
     expect(phone.get_by_text("Votre inscription est annulée.")).to_be_visible()
     assert Registration.objects.get().status == Registration.Status.CANCELLED
@@ -98,6 +100,7 @@ def test_a_mediateur_marks_attendance_and_sees_the_counts(phone, demo, axe):
     phone.get_by_role("button", name="Se connecter").click()
     phone.goto(f"{demo['url']}/ateliers/gestion/")  # "Mes ateliers"
     phone.get_by_role("link", name="Présences des séances passées").click()
+    assert axe(phone) == []
     expect(
         phone.get_by_role("row", name=re.compile(re.escape(session.training.title)))
     ).to_contain_text("à noter")
