@@ -65,9 +65,17 @@ def test_a_parent_finds_rates_and_reports_a_resource(site, browser, axe, width):
     page.get_by_label("Rechercher une ressource").fill("ecrans")
     page.get_by_role("button", name="Rechercher", exact=True).click()
     expect(page.locator("#resultats")).to_have_text("2 ressources pour « ecrans »")
+    filters = page.locator("#filtres")
+    if width == 375:  # on a phone the results come first, the filters one tap away
+        expect(filters).not_to_have_attribute("open", "")
+        assert page.locator("#resultats").bounding_box()["y"] < 900
+        filters.locator("summary").click()
     page.locator("label", has_text="Parents (2)").click()
     page.get_by_role("button", name="Appliquer les filtres").click()
     expect(page.locator("#resultats")).to_have_text("2 ressources pour « ecrans »")
+    if width == 375:
+        expect(filters.locator("summary")).to_have_text("Filtrer (1 critère choisi)")
+        filters.locator("summary").click()
     page.locator("label", has_text="Repères par âge (1)").click()
     page.get_by_role("button", name="Appliquer les filtres").click()
     expect(page.locator("#resultats")).to_have_text("1 ressource pour « ecrans »")
