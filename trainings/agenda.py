@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db.models import Q
-from django.utils import timezone
 
 from actors.directory import centre
 from cartography import search as communes_search
@@ -51,8 +50,12 @@ class AgendaForm(forms.Form):
     lon = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     insee = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("distance"):
+            # The distance searched is the one the select shows (a bound form has no initial).
+            data = data.copy()
+            data["distance"] = DEFAULT_KM
+        super().__init__(data, *args, **kwargs)
         self.fields["theme"].choices = [("", "Tous")] + [
             (t.slug, t.name) for t in Theme.objects.all()
         ]
@@ -118,7 +121,3 @@ def search(data: dict, user, now: datetime.datetime | None = None):
     elif communes:
         sessions = sessions.filter(Q(place__commune__in=communes) | Q(school__commune__in=communes))
     return sessions
-
-
-def local(moment: datetime.datetime) -> datetime.datetime:
-    return timezone.localtime(moment)

@@ -138,3 +138,8 @@ def test_dates_narrow_the_agenda(client, world):
     before = (day - datetime.timedelta(days=1)).isoformat()
     response = client.get("/ateliers/", {"du": day.isoformat(), "au": before})
     assert "La date de fin de la recherche est avant sa date de début" in titles(response)
+
+
+def test_the_distance_shown_is_the_distance_searched(client, world):
+    page = titles(client.get("/ateliers/", {"lieu": "Dreux"}))
+    assert '<option value="20" selected>20 km</option>' in page
