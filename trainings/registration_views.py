@@ -85,7 +85,7 @@ def registration(request, token):
             "registration": found,
             "session": found.session,
             "title": "Mon inscription",
-            "now": timezone.now(),
+            "rank": registrations.waiting_rank(found),
         },
     )
 

@@ -122,6 +122,16 @@ def register(
     return registration
 
 
+def waiting_rank(registration: Registration) -> int | None:
+    """1 for the first person waiting, … (None when not waiting)."""
+    if registration.status != Status.WAITING:
+        return None
+    ahead = registration.session.registrations.filter(
+        status=Status.WAITING, position__lt=registration.position
+    )
+    return ahead.count() + 1
+
+
 def by_token(token: str) -> Registration | None:
     """The registration a link's secret names (None for an unknown or erased one)."""
     if not token:

@@ -154,6 +154,10 @@ def test_a_full_session_offers_the_waiting_list(client, workshop):
         follow=True,
     )
     assert "Vous êtes sur la liste d’attente" in text(response)
+    assert "Vous êtes la première personne sur la liste." in text(response)
+    second = sign_up(workshop.session, 2)
+    page = text(client.get(f"/ateliers/inscription/{second.token}/"))
+    assert "Vous êtes la 2e personne sur la liste." in re.sub(r"</?sup>", "", page)
     assert Registration.objects.get(email="m@example.org").position == 1
 
 
