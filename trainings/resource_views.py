@@ -68,6 +68,12 @@ def library_page(request):
             ],
             "suggestions": suggestions,
             "collections": Collection.objects.filter(published=True).order_by("title"),
+            # A contributor finds their proposals waiting for a moderator.
+            "my_proposals": Resource.objects.filter(
+                contributor=request.user.pk, state=Resource.State.PROPOSED
+            ).order_by("-created_at")
+            if request.user.is_authenticated
+            else [],
         },
     )
 

@@ -281,6 +281,9 @@ def test_a_proposal_is_moderated_then_published(client, mediateur):
         "mon-atelier-courriel",
     )
     assert list(resource.themes.values_list("slug", flat=True)) == ["boite-mail"]
+    page = client.get("/ressources/").content.decode()
+    assert "Vos propositions en attente de relecture" in page
+    assert 'href="/ressources/mon-atelier-courriel/">Mon atelier courriel</a>' in page
     client.logout()
     assert client.get("/ressources/mon-atelier-courriel/").status_code == 404
     assert "Mon atelier courriel" not in client.get("/ressources/").content.decode()
