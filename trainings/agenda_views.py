@@ -90,6 +90,7 @@ def session_detail(request, pk):
             "registration_url": registration_url(session),
             "registration_open": session.registration_open(),
             "can_edit": request.user.has_perm("trainings.edit_session", session),
+            "sees_participants": request.user.has_perm("trainings.manage_registrations", session),
             "past": session.ends_at <= timezone.now(),
         },
     )

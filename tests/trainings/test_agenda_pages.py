@@ -143,3 +143,14 @@ def test_dates_narrow_the_agenda(client, world):
 def test_the_distance_shown_is_the_distance_searched(client, world):
     page = titles(client.get("/ateliers/", {"lieu": "Dreux"}))
     assert '<option value="20" selected>20 km</option>' in page
+
+
+def test_organisers_reach_the_participants_from_the_session_page(client, world):
+    link = f"/ateliers/{world.s_dreux.pk}/participants/"
+    assert link not in titles(client.get(f"/ateliers/{world.s_dreux.pk}/"))
+    client.force_login(world["mia"])
+    page = titles(client.get(f"/ateliers/{world.s_dreux.pk}/"))
+    assert link in page and "Modifier la séance" in page
+    client.force_login(world["bob"])
+    page = titles(client.get(f"/ateliers/{world.s_dreux.pk}/"))
+    assert link not in page and "Modifier la séance" not in page
