@@ -84,3 +84,11 @@ class TrainingsConfig(AppConfig):
         # After the sessions, before the indicators (the held session's attendance counts).
         DemoLoader(98, "trainings.registration_demo.load_demo_registrations"),
     ]
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from .registrations import session_saved
+
+        # Seats added to a session are offered to its waiting list (trainings/registrations.py).
+        post_save.connect(session_saved, sender="trainings.Session", dispatch_uid="session-seats")

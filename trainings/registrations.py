@@ -185,6 +185,21 @@ def offer_free_seats(session: Session, now=None) -> list[Registration]:
     return waiting
 
 
+def fill_free_seats(session_id: int, now=None) -> int:
+    """Offer the seats a session has free (its capacity was raised) to the people waiting;
+    how many were offered."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().filter(pk=session_id).first()
+        return len(offer_free_seats(session, now)) if session else 0
+
+
+def session_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save receiver of sessions: seats added to a session go to its waiting list once
+    the change is committed."""
+    if not created and not raw:
+        transaction.on_commit(lambda: fill_free_seats(instance.pk))
+
+
 def accept_offer(registration_id: int, now=None) -> Registration:
     """The person offered a seat takes it (before the offer expires)."""
     now = now or timezone.now()

@@ -531,3 +531,19 @@ def test_the_dsden_sees_the_participants_of_its_own_trainings(client, workshop, 
     assert "p1@example.org" in text(response)
     client.force_login(workshop.lea)  # the structure no longer organises it
     assert client.get(participants_url(workshop.session)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_seats_added_to_a_full_session_go_to_the_waiting_list(workshop, committed):
+    session = workshop.session
+    session.capacity = 1
+    session.save()
+    sign_up(session, 1)
+    first, second = sign_up(session, 2), sign_up(session, 3)
+    mail.outbox.clear()
+    session.capacity = 2
+    with committed():
+        session.save()  # the organiser's form saves the session the same way
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.status, second.status) == (Status.OFFERED, Status.WAITING)
+    assert [m.to for m in mail.outbox] == [["p2@example.org"]]
