@@ -111,6 +111,9 @@ def cancel(request, token):
 def accept(request, token):
     """GET shows the offered seat, POST takes it."""
     found = _by_token(token)
+    if request.method == "POST" and found.status == Registration.Status.CONFIRMED:
+        messages.info(request, "Votre place est déjà confirmée.")  # a second click
+        return redirect("trainings:registration", token=token)
     if request.method == "POST":
         try:
             registrations.accept_offer(found.pk)

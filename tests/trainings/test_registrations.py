@@ -223,6 +223,8 @@ def test_cancelling_by_the_e_mailed_link_offers_the_seat_to_the_first_waiting(
     first.refresh_from_db()
     assert first.status == Status.CONFIRMED
     assert mail.outbox[-1].subject.startswith("Inscription confirmée")
+    again = client.post(accept_path, follow=True)  # a second click
+    assert "Votre place est déjà confirmée." in text(again)
     # The cancelled registration's link still tells its state; cancelling again changes nothing.
     assert "Inscription annulée" in text(client.get(f"/ateliers/inscription/{with_seat.token}/"))
 
