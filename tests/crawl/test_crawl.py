@@ -123,8 +123,19 @@ def _start() -> list[str]:
         reverse("epci-detail", args=[EPCI.objects.order_by("siren").first().siren]),
         reverse("place-detail", args=[Place.objects.order_by("pk").first().pk]),
         *_plan_details(),
+        *_resource_details(),
     ]
     return ["/", "/admin/", reverse("api-root"), reverse("api-schema"), *details]
+
+
+def _resource_details() -> list[str]:
+    """A published resource and a collection of the library, through the API."""
+    from trainings.models import Collection, Resource
+
+    return [
+        reverse("resource-detail", args=[Resource.objects.published().order_by("pk")[0].slug]),
+        reverse("resource-collection-detail", args=[Collection.objects.order_by("pk")[0].slug]),
+    ]
 
 
 def _agenda_details() -> list[str]:
