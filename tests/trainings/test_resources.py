@@ -412,3 +412,27 @@ def test_a_resource_leads_to_the_next_sessions_of_its_trainings(
         "/ressources/proposer/", proposal(trainings=[workshop.training.pk], title="Fiche liée")
     )
     assert list(Resource.objects.get(title="Fiche liée").trainings.all()) == [workshop.training]
+
+
+def test_a_replaced_or_deleted_file_leaves_the_storage(
+    mediateur, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(mediateur)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/ressources/proposer/", proposal(url="", file=SimpleUploadedFile("a.pdf", PDF))
+        )
+    first = Resource.objects.get().file.name
+    assert (tmp_path / first).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/ressources/mon-atelier-courriel/modifier/",
+            proposal(url="", file=SimpleUploadedFile("b.pdf", PDF)),
+        )
+    assert response.status_code == 302
+    second = Resource.objects.get().file.name
+    assert second != first and not (tmp_path / first).exists() and (tmp_path / second).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Resource.objects.all().delete()
+    assert not (tmp_path / second).exists()

@@ -12,8 +12,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, pre_save
+from django.dispatch import receiver
 from django.utils.text import slugify
 
 from hub.collation import FRENCH
@@ -172,6 +174,27 @@ class Resource(models.Model):
         public = [self.PublicAudience(v).label for v in self.public_audiences]
         pros = [self.ProfessionalAudience(v).label for v in self.professional_audiences]
         return ", ".join(public + pros)
+
+
+def _remove_file(name: str) -> None:
+    """Remove a stored file once the change that let it go is committed."""
+    if name:
+        storage = Resource._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# A replaced or deleted resource's file leaves the storage with it (no orphan files).
+@receiver(pre_save, sender=Resource, dispatch_uid="resource_file_replaced")
+def _file_replaced(sender, instance, **kwargs):
+    if instance.pk:
+        old = Resource.objects.filter(pk=instance.pk).values_list("file", flat=True).first()
+        if old and old != instance.file.name:
+            _remove_file(old)
+
+
+@receiver(post_delete, sender=Resource, dispatch_uid="resource_file_deleted")
+def _file_deleted(sender, instance, **kwargs):
+    _remove_file(instance.file.name)
 
 
 class Collection(models.Model):
