@@ -8,6 +8,7 @@ from actors.models import Structure
 from cartography.models import Commune
 from equipment.models import School
 from hub.links import http_url_validator
+from indicators.models import Indicator
 
 from .models.catalogue import Session
 from .models.funding import DigestSubscription, FundingCall
@@ -120,6 +121,7 @@ class ActionForm(forms.ModelForm):
             .select_related("commune")
         )
         self.fields["commune"].queryset = Commune.objects.filter(departement__code=departement)
+        self.fields["indicator"].queryset = Indicator.objects.visible_to(user)
         self.fields["structure"].queryset = Structure.objects.filter(
             pk__in=Structure.objects.filter(places__commune__departement__code=departement).values(
                 "pk"

@@ -74,6 +74,11 @@ def progress(actions) -> Progress:
     )
 
 
+def french_decimal(value: Decimal) -> str:
+    """Decimal("12.50") → "12,5", Decimal("1500") → "1500" (no exponent, a decimal comma)."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
 def need_text(action: Action) -> str:
     """The need an action answers, in words (its target, then the sentence written)."""
     parts = []
@@ -84,7 +89,7 @@ def need_text(action: Action) -> str:
     if action.indicator_id:
         parts.append(
             f"indicateur « {action.indicator.name} » sous le seuil de "
-            f"{action.indicator_threshold:n}"
+            f"{french_decimal(action.indicator_threshold)}"
         )
     if action.diagnostic_rank:
         parts.append(
@@ -140,7 +145,9 @@ def action_rows(actions) -> list[list]:
                 need_text(action),
                 action.structure.name if action.structure_id else "",
                 action.sessions.count(),
-                ", ".join(f"{line.funder_name} ({line.amount:n} €)" for line in lines),
+                ", ".join(
+                    f"{line.funder_name} ({french_decimal(line.amount)} €)" for line in lines
+                ),
                 float(action.budget),
             ]
         )

@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.utils import timezone
@@ -315,3 +316,31 @@ def test_plans_list_empty_state_and_sort(client, world):  # noqa: F811
     newest = client.get("/plans-d-action/", {"tri": "nimporte"}).content.decode()
     assert newest.index("Plan numérique de Chartres") < newest.index("A. Plan de Lucé")
     assert "2 plans d’action" in newest
+
+
+def test_an_indicator_as_need_requires_its_threshold(client, world):  # noqa: F811
+    from indicators.models import Indicator
+
+    indicator = Indicator.objects.filter(is_public=True).order_by("code").first()
+    client.force_login(world["users"]["dsden28"])
+    url = f"/plans-d-action/{world['plan'].pk}/actions/nouvelle/"
+    data = {
+        "title": "Lieux ouverts le samedi",
+        "kind": "other",
+        "status": "planned",
+        "priority": "2",
+        "indicator": indicator.pk,
+        "need": "Trop peu de lieux ouverts le samedi.",
+        "financement-TOTAL_FORMS": "0",
+        "financement-INITIAL_FORMS": "0",
+    }
+    page = client.post(url, data).content.decode()
+    assert "Indiquez le seuil sous lequel est l’indicateur." in page
+    assert not Action.objects.filter(title="Lieux ouverts le samedi").exists()
+    data["indicator_threshold"] = "12,5"
+    assert client.post(url, data).status_code == 302
+    assert Action.objects.get(title="Lieux ouverts le samedi").indicator_threshold == Decimal(
+        "12.5"
+    )
+    detail = client.get(f"/plans-d-action/{world['plan'].pk}/").content.decode()
+    assert f"indicateur « {indicator.name} » sous le seuil de 12,5" in unescape(detail)
