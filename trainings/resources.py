@@ -4,6 +4,7 @@ moderation, readers' ratings and reports. Pages and the API both call these func
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,10 +189,16 @@ class Search:
 
 
 def matching(resources: QuerySet, text: str) -> QuerySet:
-    """`resources` matching the words of `text` (French stems, accents ignored), best first."""
+    """`resources` matching the words of `text` (French stems, accents ignored; a word being
+    typed counts as a beginning: "cyber" finds "cyberharcèlement"), best first. Quotes and
+    "-word" keep their web-search meaning (an exact phrase, a word excluded)."""
     if not text:
         return resources.order_by("-published_at", "title", "pk")
     query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    words = re.findall(r"\w+", text)
+    if words and '"' not in text and not re.search(r"(^|\s)-", text):
+        beginnings = " & ".join(f"{word}:*" for word in words)
+        query |= SearchQuery(beginnings, config=SEARCH_CONFIG, search_type="raw")
     return (
         resources.filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))

@@ -90,6 +90,18 @@ def test_search_ignores_accents_and_finds_word_forms(library, client):
     assert titles(client.get("/api/resources/", {"q": "ÉCRANS"})) == [
         "Repères sur les écrans selon l’âge"
     ]
+    # A word being typed counts as a beginning; quotes and "-" keep their meaning.
+    assert titles(client.get("/api/resources/", {"q": "smartph"})) == [
+        "Premiers pas avec son smartphone"
+    ]
+    assert titles(client.get("/api/resources/", {"q": "secu reflex"})) == [
+        "Sécurité numérique : les bons réflexes"
+    ]
+    assert titles(client.get("/api/resources/", {"q": "securite -reflexes"})) == []
+    assert titles(client.get("/api/resources/", {"q": '"bons réflexes"'})) == [
+        "Sécurité numérique : les bons réflexes"
+    ]
+    assert client.get("/api/resources/", {"q": "a:* & | ! ( '"}).status_code == 200
 
 
 def test_facets_count_what_each_choice_would_give(library, client):
