@@ -346,8 +346,16 @@ def test_rights_per_role(library, client, mediateur):
     assert (
         client.post(f"/ressources/{mine.slug}/moderer/", {"decision": "publier"}).status_code == 404
     )
+    # DSDEN staff propose but moderate nothing either.
+    client.force_login(dsden)
+    published = library["securite"].slug
+    assert (
+        client.post(f"/ressources/{published}/moderer/", {"decision": "retirer"}).status_code == 403
+    )
+    assert client.get("/ressources/moderation/").status_code == 403
     mine.refresh_from_db()
     assert mine.state == "proposee"
+    assert Resource.objects.get(slug=published).state == "publiee"
     # The API writes nothing.
     client.force_login(mediateur)
     assert client.delete(f"/api/resources/{library['securite'].slug}/").status_code == 405
