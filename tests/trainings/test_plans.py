@@ -344,3 +344,13 @@ def test_an_indicator_as_need_requires_its_threshold(client, world):  # noqa: F8
     )
     detail = client.get(f"/plans-d-action/{world['plan'].pk}/").content.decode()
     assert f"indicateur « {indicator.name} » sous le seuil de 12,5" in unescape(detail)
+
+
+@pytest.mark.parametrize("role", READS)
+def test_plan_api_by_role(client, world, role):  # noqa: F811
+    client = client_for(client, world, role)
+    plan = world["plan"]
+    expected = {302: 403, 200: 200, 404: 404}[READS[role]]  # the API never redirects
+    assert client.get(f"/api/plans/{plan.pk}/").status_code == expected
+    if expected == 200:
+        assert client.get(f"/api/plans/{plan.pk}/").json()["territory"].startswith("EPCI ")
