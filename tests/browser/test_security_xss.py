@@ -88,7 +88,7 @@ def test_a_place_name_shows_as_text_on_the_directory_map_and_its_page(page, terr
     Place.objects.filter(pk=place.pk).update(name=PAYLOAD)
 
     page.goto(territory + "/lieux/")
-    expect(page.locator("#map-status")).to_contain_text("lieu(x) sur la carte")
+    expect(page.locator("#map-status")).to_contain_text("sur la carte")
     # Zoom in on the place's marker, out of its cluster, and open its popup.
     marker = """id => {
         const map = window['leafletmapplaces-map'];
