@@ -10,11 +10,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { vendor } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 const SOURCE_MAP = /^[ \t]*(\/\/[#@] sourceMappingURL=.*|\/\*[#@] sourceMappingURL=.*\*\/)[ \t]*$/gm;
-// An empty image instead of Redoc's "API docs by Redocly" logo, loaded from its CDN.
-const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns=%27http://www.w3.org/2000/svg%27/%3E";
-const REPLACEMENTS = {
-  "redoc/bundles/redoc.standalone.js": [["https://cdn.redoc.ly/redoc/logo-mini.svg", EMPTY_SVG]],
-};
+// target: [[address in the bundle, its replacement], …] (none needed by today's packages).
+const REPLACEMENTS = {};
 
 for (const [target, source] of Object.entries(vendor)) {
   const to = join(root, "static", "vendor", target);

@@ -243,8 +243,6 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "API du hub de l'inclusion numérique",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # The docs page loads Redoc from the hub's own static files (vendored from npm), no CDN.
-    "REDOC_DIST": "/static/vendor/redoc",
 }
 
 # Map: the background tile layer is optional; the territory layers come from the hub itself.
