@@ -549,3 +549,13 @@ def test_seats_added_to_a_full_session_go_to_the_waiting_list(workshop, committe
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.status, second.status) == (Status.OFFERED, Status.WAITING)
     assert [m.to for m in mail.outbox] == [["p2@example.org"]]
+
+
+@pytest.mark.django_db
+def test_the_session_page_leads_its_organisers_to_the_participants(client, workshop):
+    link = f'href="/ateliers/{workshop.session.pk}/participants/"'
+    assert link not in text(client.get(f"/ateliers/{workshop.session.pk}/"))
+    client.force_login(workshop.sam)
+    assert link not in text(client.get(f"/ateliers/{workshop.session.pk}/"))
+    client.force_login(workshop.lea)
+    assert text(client.get(f"/ateliers/{workshop.session.pk}/")).count(link) == 1
