@@ -13,7 +13,7 @@ from indicators.models import Indicator
 from .models.catalogue import Session
 from .models.funding import DigestSubscription, FundingCall
 from .models.plans import Action, FundingLine, Plan
-from .plans import plan_territories
+from .plans import plan_territories, planners
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 LEVEL_FIELDS = {
@@ -39,6 +39,7 @@ class PlanForm(forms.ModelForm):
             "starts_on",
             "ends_on",
             "state",
+            "owners",
         ]
         labels = {
             "commune": "Commune (échelon commune)",
@@ -57,6 +58,11 @@ class PlanForm(forms.ModelForm):
         self.fields["departement"].queryset = departements
         for name in LEVEL_FIELDS.values():
             self.fields[name].empty_label = "—"
+        self.fields["owners"].queryset = planners(user, self.instance)
+        self.fields["owners"].help_text = (
+            "Les agents et collectivités de vos territoires qui pilotent le plan avec vous "
+            "(Ctrl ou Cmd pour en choisir plusieurs)."
+        )
 
     def clean(self):
         data = super().clean()

@@ -149,6 +149,7 @@ def plan_create(request):
             plan = form.save(commit=False)
             plan.created_by = request.user
             plan.save()
+            form.save_m2m()
             plan.owners.add(request.user)
         messages.success(request, f"Le plan « {plan.title} » est créé.")
         need = _need_query(request)

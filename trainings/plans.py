@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts import roles
+from accounts.models import StaffScope
 from accounts.rules import territory
 from hub.exports import safe_row, titled_sheet, workbook_bytes
 from hub.pdf import render_pdf
@@ -111,6 +114,31 @@ def plan_territories(user):
     circonscriptions = Circonscription.objects.filter(area.q("departement_code"))
     departements = Departement.objects.filter(area.q("code"))
     return communes, epcis, circonscriptions, departements
+
+
+def planners(user, plan: Plan | None = None):
+    """Who may be named a plan's owner: the users holding a planning role over the territories
+    the user plans in (and the plan's current owners)."""
+    area = territory(user, *PLANNING_ROLES)
+    users = get_user_model().objects
+    scopes = StaffScope.objects.filter(role__in=PLANNING_ROLES)
+    if not area:
+        scopes = scopes.none()
+    elif not area.national:
+        from cartography.models import EPCI, Commune
+
+        in_departements = Q(departement__code__in=area.departements)
+        epcis = EPCI.objects.filter(communes__in=Commune.objects.filter(in_departements))
+        scopes = scopes.filter(
+            Q(kind=roles.DEPARTEMENT, code__in=area.departements)
+            | Q(kind=roles.EPCI, code__in=[*area.epcis, *epcis.values_list("siren", flat=True)])
+            | Q(kind=roles.COMMUNE, code__in=area.communes)
+            | Q(kind=roles.COMMUNE, code__in=Commune.objects.filter(in_departements).values("code"))
+        )
+    chosen = Q(pk__in=scopes.values("user"), is_active=True)
+    if plan is not None and plan.pk:
+        chosen |= Q(owned_plans=plan)
+    return users.filter(pk__in=users.filter(chosen).values("pk")).order_by("username")
 
 
 # --- Exports ------------------------------------------------------------------------------------

@@ -354,3 +354,26 @@ def test_plan_api_by_role(client, world, role):  # noqa: F811
     assert client.get(f"/api/plans/{plan.pk}/").status_code == expected
     if expected == 200:
         assert client.get(f"/api/plans/{plan.pk}/").json()["territory"].startswith("EPCI ")
+
+
+def test_owners_are_chosen_among_the_planners_of_the_territory(client, world):  # noqa: F811
+    users = world["users"]
+    client.force_login(users["dsden28"])
+    data = {
+        "title": "Plan copiloté",
+        "level": "departement",
+        "departement": Plan._meta.get_field("departement").related_model.objects.get(code="28").pk,
+        "starts_on": "2026-09-01",
+        "ends_on": "2027-08-31",
+        "state": "draft",
+        "owners": [users["director"].pk],
+    }
+    page = client.post("/plans-d-action/nouveau/", data).content.decode()
+    assert "Sélectionnez un choix valide" in page  # a director is no planner
+    assert not Plan.objects.filter(title="Plan copiloté").exists()
+    data["owners"] = [users["epci_chartres"].pk]
+    assert client.post("/plans-d-action/nouveau/", data).status_code == 302
+    plan = Plan.objects.get(title="Plan copiloté")
+    assert set(plan.owners.all()) == {users["dsden28"], users["epci_chartres"]}
+    form = client.get(f"/plans-d-action/{plan.pk}/modifier/").content.decode()
+    assert ">dsden35<" not in form  # another département's agent is not offered
