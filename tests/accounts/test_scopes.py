@@ -142,10 +142,15 @@ def test_a_page_asking_many_rights_reads_roles_and_memberships_once(
             role=Membership.Role.ADMIN if n % 2 else Membership.Role.MEMBER,
         )  # fmt: skip
     client.force_login(member)
-    # 25 structures, a bounded number of queries: nothing is read once per structure (the space
-    # also lists the claims to decide, the member's own claims and the open error reports).
-    with django_assert_max_num_queries(15):
+    # 25 structures, a bounded number of queries: nothing is read once per structure (the page
+    # and its menu also ask about claims, error reports, schools, plans and workshops).
+    with django_assert_max_num_queries(20) as queries:
         page = client.get("/espace/").content.decode()
+    # Roles, scopes and the active memberships behind every right are each read once.
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sum(q.startswith('SELECT "auth_group"."name"') for q in sql) == 1
+    assert sum('FROM "accounts_staffscope"' in q for q in sql) == 1
+    assert sum(q.startswith('SELECT "actors_membership"."structure_id" AS') for q in sql) == 1
     # Invitations are offered in the 12 structures the member administers, and only there.
     assert page.count("Inviter un membre dans") == 12
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from django.utils.module_loading import import_string
 from rest_framework.viewsets import ViewSetMixin
@@ -68,6 +69,10 @@ def test_the_current_page_is_marked_in_the_menu(client):
 
 def test_every_declared_api_route_answers(client, territory_28):
     load_demo_coverage()
+    staff = Client()
+    dsden = get_user_model().objects.create_user("dsden-28")
+    grant(dsden, roles.DSDEN_STAFF, (roles.DEPARTEMENT, "28"))
+    staff.force_login(dsden)
     routes = collect("hub_api_routes")
     assert {route.name for route in routes} >= {"commune", "epci", "place", "coverage"}
     for route in routes:
@@ -82,7 +87,12 @@ def test_every_declared_api_route_answers(client, territory_28):
             if re.search(rf"<(\w+:)?{name}>", route.prefix)
         }
         url = reverse(f"{route.name}-list" if viewset else route.name, kwargs=kwargs)
-        response = client.get(url, {"departement": "28", "bbox": "1.2,48.3,1.6,48.6"})
+        query = {"departement": "28", "bbox": "1.2,48.3,1.6,48.6"}
+        response = client.get(url, query)
+        if (
+            response.status_code == 403
+        ):  # a route closed to visitors answers the département's staff
+            response = staff.get(url, query)
         assert response.status_code == 200, (url, response.status_code)
 
 
