@@ -187,8 +187,8 @@ def session_edit(request, pk=None):
         form.fields["training"].queryset = Training.objects.filter(pk=session.training_id)
     if request.method == "POST" and form.is_valid():
         session = form.save()
-        if pk is None:
-            session.facilitators.add(request.user)
+        if pk is None and not session.facilitators.exists():
+            session.facilitators.add(request.user)  # someone leads it: by default, its author
         messages.success(request, "La session est enregistrée.")
         return redirect("trainings:session", pk=session.pk)
     return render(

@@ -3,12 +3,14 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import roles
 from accounts.rules import territory
-from actors.models import Place, Structure
+from actors.models import Membership, Place, Structure
 from equipment.models import School
 
 from .models import Audience, Session, Theme, Training
@@ -105,8 +107,17 @@ class SessionForm(forms.ModelForm):
 
     class Meta:
         model = Session
-        fields = ["training", "place", "online_url", "room", "capacity", "is_public"]
+        fields = [
+            "training",
+            "place",
+            "online_url",
+            "room",
+            "capacity",
+            "is_public",
+            "facilitators",
+        ]
         error_messages = {"capacity": {"required": "Indiquez le nombre de places."}}
+        widgets = {"facilitators": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,6 +131,7 @@ class SessionForm(forms.ModelForm):
         self.fields["place"].empty_label = "Choisir un lieu"
         at_least_one(self.fields["capacity"], "Il faut au moins une place.")
         session = self.instance
+        self._offer_facilitators(session)
         if session.pk:
             start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
             self.initial.update(
@@ -134,6 +146,24 @@ class SessionForm(forms.ModelForm):
             )
             if session.place_id and not self.fields["place"].queryset.filter(pk=session.place_id):
                 self.fields["place"].queryset = Place.objects.filter(pk=session.place_id)
+
+    def _offer_facilitators(self, session):
+        """Who may lead the session: the user and the active members of the structures they
+        keep, plus whoever already leads it (added by an administrator, say)."""
+        colleagues = Q(pk=self.user.pk) | Q(
+            memberships__structure__in=Structure.objects.editable_by(self.user),
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        if session.pk:
+            colleagues |= Q(pk__in=session.facilitators.values("pk"))
+        field = self.fields["facilitators"]
+        field.queryset = get_user_model().objects.filter(colleagues).distinct().order_by("username")
+        field.label_from_instance = lambda user: user.get_full_name() or user.username
+        field.label = "Animée par"
+        field.required = False
+        field.help_text = ""
+        if not session.pk:
+            self.initial.setdefault("facilitators", [self.user.pk])
 
     def clean_uai(self):
         return self.cleaned_data["uai"].strip().upper()

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from actors.models import Membership
 from trainings.models import Session, Training
 
 from .agenda_fixtures import world_fixture  # noqa: F401
@@ -181,6 +182,34 @@ def test_a_mediateur_creates_a_session_at_her_place(client, world):
         "/ateliers/gestion/sessions/nouvelle/", session_post(world, training=world.seniors.pk)
     )
     assert Session.objects.count() == count
+
+
+def test_a_session_is_led_by_colleagues_of_the_structure_who_then_keep_it(
+    client, world, django_user_model
+):
+    colleague = django_user_model.objects.create_user("leo", first_name="Léo", last_name="Roy")
+    Membership.objects.create(structure=world.dreux.structure, user=colleague, status="active")
+    client.force_login(world["mia"])
+    form = client.get("/ateliers/gestion/sessions/nouvelle/").content.decode()
+    assert "Animée par" in form and "Léo Roy" in form
+    assert "bob" not in form  # another structure's médiateur is not offered
+    refused = client.post(
+        "/ateliers/gestion/sessions/nouvelle/",
+        session_post(world, facilitators=[world["bob"].pk]),
+    ).content.decode()
+    assert "Sélectionnez un choix valide" in refused
+    response = client.post(
+        "/ateliers/gestion/sessions/nouvelle/",
+        session_post(world, facilitators=[world["mia"].pk, colleague.pk]),
+    )
+    session = Session.objects.get(pk=response["Location"].strip("/").split("/")[-1])
+    assert set(session.facilitators.all()) == {world["mia"], colleague}
+    # The colleague finds it among the sessions she keeps, from her own account.
+    client.force_login(colleague)
+    assert (
+        f"/ateliers/gestion/sessions/{session.pk}/modifier/"
+        in client.get("/ateliers/gestion/").content.decode()
+    )
 
 
 def test_dsden_staff_create_sessions_in_the_schools_of_their_territory(client, world):
