@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/inscription/", views.register, name="register"),
     path("<int:pk>/participants/", views.participants, name="participants"),
     path("<int:pk>/participants/inscrire/", views.register_in_person, name="participant-add"),
+    path("<int:pk>/annuler-la-seance/", views.cancel_session, name="session-cancel"),
     path(
         "<int:pk>/participants/<int:registration_pk>/annuler/",
         views.cancel_participant,

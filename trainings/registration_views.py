@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -216,6 +217,29 @@ def cancel_participant(request, pk, registration_pk):
     registrations.cancel(found.pk)
     messages.success(request, f"Inscription de {found.name} annulée.")
     return redirect("trainings:participants", pk=session.pk)
+
+
+@login_required
+def cancel_session(request, pk):
+    """GET asks the organiser to confirm, POST calls the session off and tells the people
+    registered or waiting."""
+    session = _organised(request, pk)
+    if session.cancelled or session.starts_at <= timezone.now():
+        messages.error(request, "Seule une séance à venir et non annulée peut être annulée.")
+        return redirect("trainings:participants", pk=session.pk)
+    if request.method == "POST":
+        told = registrations.cancel_session(session.pk)
+        messages.success(
+            request,
+            f"La séance est annulée ; {told} personne{pluralize(told)} inscrite{pluralize(told)}"
+            f" ou en attente prévenue{pluralize(told)}.",
+        )
+        return redirect("trainings:participants", pk=session.pk)
+    return render(
+        request,
+        "trainings/registrations/cancel_session.html",
+        {**_session_context(session, timezone.now()), "title": "Annuler la séance"},
+    )
 
 
 @login_required

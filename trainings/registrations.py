@@ -162,6 +162,26 @@ def cancel(registration_id: int, now=None) -> Registration:
     return registration
 
 
+def cancel_session(session_id: int) -> int:
+    """The organiser calls a session off: it leaves the agenda, nothing more is offered, and
+    everyone holding, offered or awaiting a seat is told once the change is committed; how many
+    are told. Calling it off twice changes nothing."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session_id)
+        if session.cancelled:
+            return 0
+        session.cancelled = True
+        session.save(update_fields=["cancelled"])
+        told = list(
+            session.registrations.filter(
+                status__in=[Status.CONFIRMED, Status.OFFERED, Status.WAITING], erased_at=None
+            ).values_list("pk", flat=True)
+        )
+        for pk in told:
+            transaction.on_commit(lambda pk=pk: notify(pk, Kind.SESSION_CANCELLED))
+    return len(told)
+
+
 def offer_free_seats(session: Session, now=None) -> list[Registration]:
     """Offer each free seat to the first person waiting (lowest position), for
     HUB_TRAINING_OFFER_HOURS (never beyond the session's start). The caller holds the lock
@@ -242,6 +262,7 @@ SUBJECTS = {
     Kind.WAITING: "Liste d’attente : {title}, le {when}",
     Kind.OFFER: "Une place se libère : {title}, le {when}",
     Kind.REMINDER: "Rappel : {title}, le {when}",
+    Kind.SESSION_CANCELLED: "Séance annulée : {title}, le {when}",
 }
 
 
@@ -268,6 +289,7 @@ def message(registration: Registration, kind: str) -> tuple[str, str]:
             "cancel_url": link("trainings:registration-cancel", registration),
             "accept_url": link("trainings:registration-accept", registration),
             "session_url": settings.HUB_BASE_URL + reverse("trainings:register", args=[session.pk]),
+            "agenda_url": settings.HUB_BASE_URL + reverse("trainings:agenda"),
         },
     )
     return subject, body

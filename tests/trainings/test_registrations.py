@@ -13,7 +13,7 @@ from django.db import connection
 from django.utils import timezone
 
 from trainings import registrations
-from trainings.models import Registration, WalkInCount
+from trainings.models import Registration, Session, WalkInCount
 from trainings.registrations import RegistrationRefused
 
 from .registration_fixtures import make_session, make_workshop, workshop_fixture  # noqa: F401
@@ -559,3 +559,37 @@ def test_the_session_page_leads_its_organisers_to_the_participants(client, works
     assert link not in text(client.get(f"/ateliers/{workshop.session.pk}/"))
     client.force_login(workshop.lea)
     assert text(client.get(f"/ateliers/{workshop.session.pk}/")).count(link) == 1
+
+
+@pytest.mark.django_db
+def test_an_organiser_calls_a_session_off_and_everyone_registered_or_waiting_is_told(
+    client, workshop, committed
+):
+    session = workshop.session
+    session.capacity = 2
+    session.save()
+    people = [sign_up(session, n) for n in range(3)]  # two seats taken, one waiting
+    registrations.cancel(sign_up(session, 9).pk)  # someone who already left is not written to
+    mail.outbox.clear()
+    cancel_url = f"/ateliers/{session.pk}/annuler-la-seance/"
+    client.force_login(workshop.sam)  # another structure's médiateur
+    assert client.post(cancel_url).status_code == 404
+    client.force_login(workshop.lea)
+    assert "Annuler la séance" in text(client.get(participants_url(session)))
+    confirm = text(client.get(cancel_url))
+    assert "Les 2 personnes inscrites et les 1 en liste d’attente recevront un message" in confirm
+    with committed():
+        response = client.post(cancel_url, follow=True)
+    assert "La séance est annulée ; 3 personnes inscrites ou en attente prévenues." in text(
+        response
+    )
+    session.refresh_from_db()
+    assert session.cancelled
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert all(m.subject.startswith("Séance annulée : ") for m in mail.outbox)
+    assert "/ateliers/" in mail.outbox[0].body
+    # It leaves the agenda, and calling it off again tells nobody twice.
+    assert session not in Session.objects.upcoming()
+    with committed():
+        client.post(cancel_url)
+    assert len(mail.outbox) == 3

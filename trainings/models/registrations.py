@@ -122,6 +122,7 @@ class RegistrationMessage(models.Model):
         WAITING = "attente", "liste d’attente"
         OFFER = "offre", "place proposée"
         REMINDER = "rappel", "rappel"
+        SESSION_CANCELLED = "seance_annulee", "séance annulée"
 
     registration = models.ForeignKey(Registration, models.CASCADE, related_name="messages")
     kind = models.CharField("message", max_length=15, choices=Kind.choices)
