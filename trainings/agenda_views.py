@@ -92,6 +92,7 @@ def session_detail(request, pk):
             "can_edit": request.user.has_perm("trainings.edit_session", session),
             "sees_participants": request.user.has_perm("trainings.manage_registrations", session),
             "past": session.ends_at <= timezone.now(),
+            "resources": session.training.resources.published().order_by("title"),
         },
     )
 

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
 from icalendar import Calendar
 
-from trainings.models import Session
+from trainings.models import Resource, Session
 
 from .agenda_fixtures import world_fixture  # noqa: F401
 
@@ -154,3 +155,21 @@ def test_organisers_reach_the_participants_from_the_session_page(client, world):
     client.force_login(world["bob"])
     page = titles(client.get(f"/ateliers/{world.s_dreux.pk}/"))
     assert link not in page and "Modifier la séance" not in page
+
+
+def test_a_session_page_lists_the_published_resources_of_its_training(client, world):
+    def resource(title, state):
+        made = Resource.objects.create(
+            title=title, slug=slugify(title), summary="Pour les parents.",
+            kind=Resource.Kind.SHEET, licence=Resource.Licence.ETALAB, state=state,
+            url="https://exemple.fr/fiche", public_audiences=[Resource.PublicAudience.EVERYONE],
+        )  # fmt: skip
+        made.trainings.add(world.s_dreux.training)
+        return made
+
+    published = resource("Fiche contrôle parental", Resource.State.PUBLISHED)
+    resource("Brouillon pas encore relu", Resource.State.PROPOSED)
+    page = titles(client.get(f"/ateliers/{world.s_dreux.pk}/"))
+    assert "Ressources de cette formation" in page
+    assert f'href="/ressources/{published.slug}/"' in page
+    assert "Brouillon pas encore relu" not in page
