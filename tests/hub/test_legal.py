@@ -121,6 +121,8 @@ def test_the_personal_data_page_covers_each_role_rights_and_cookies(client, sett
         "Vous consultez le site sans compte",
         "Vous signalez une erreur sur la fiche d’un lieu",
         "Vous donnez votre avis sur une ressource ou y signalez un problème",
+        "Vous vous inscrivez à un atelier",
+        "Votre structure reçoit la lettre des appels à projets",
         "Vous êtes médiateur ou médiatrice numérique",
         "Vous êtes agent de la DSDEN, de la préfecture ou d’une collectivité",
         "Vous êtes directeur ou directrice d’école, ou ERUN",
