@@ -90,7 +90,8 @@ def test_the_diagnostic_passes_axe_and_a_commune_opens_its_page(browser, site, a
     page.get_by_role("button", name="Afficher").click()
     expect(page.locator("#diagnostic-table tbody tr")).to_have_count(3)
     assert axe(page) == []
-    page.locator('#diagnostic-table tr[data-code="0280003C"] a').click()
+    row = page.locator('#diagnostic-table tr[data-code="0280003C"]')
+    row.get_by_role("link", name="École 0280003C", exact=True).click()
     page.wait_for_url(site + "/territoires/commune/28134/")
 
 
