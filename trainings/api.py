@@ -176,6 +176,7 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
     """Trainings with a session the reader may see, or that they organise."""
 
     permission_classes = [AllowAny]  # reading opened on purpose; scope by queryset
+    queryset = Training.objects.none()  # the schema's model; readers get get_queryset()
     serializer_class = TrainingSerializer
     pagination_class = AgendaPagination
     filter_backends = []
